@@ -1,0 +1,227 @@
+"""The check pipeline for files a commune sends: identify -> read -> check -> report.
+
+``check_paths`` sniffs every file, converts all legacy files in one LibreOffice batch, reads each
+(Word: fonts, legacy encodings, the respondent list; workbooks: their shape) and returns one
+:class:`FileReport` per file.  Nothing here raises for a bad file: every failure is a problem in its
+report.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from automation.config import Settings
+from automation.formats import legacy
+from automation.formats.sniff import FileKind, Sniffed, sniff
+from automation.formats.word import Fonts, WordDocument, read_docx
+from automation.lists.extract import find_list, looks_like_list_title
+from automation.lists.model import RespondentList
+from automation.lists.rules import check_list
+from automation.problems import CchcError, FileRejected, Location, Problem, Severity, problem
+from automation.units import Unit
+
+log = logging.getLogger(__name__)
+
+TNR = "times new roman"
+_PART_NAMES = {"header": "đầu trang", "footer": "chân trang", "footnotes": "chú thích", "endnotes": "chú thích cuối"}
+
+
+@dataclass
+class FileReport:
+    path: Path
+    kind: str = "unknown"  # respondent_list | document | workbook | unknown
+    unit: Unit | None = None
+    problems: list[Problem] = field(default_factory=list)
+    respondent_list: RespondentList | None = None
+    sniffed: Sniffed | None = None
+
+    @property
+    def verdict(self) -> str:
+        if any(p.severity is Severity.ERROR for p in self.problems):
+            return "rejected"
+        if self.problems:
+            return "accepted_with_warnings"
+        return "accepted"
+
+    @property
+    def respondents(self) -> int | None:
+        return len(self.respondent_list.respondents) if self.respondent_list else None
+
+    def as_dict(self) -> dict:
+        return {"file": str(self.path), "kind": self.kind,
+                "unit": self.unit.as_dict() if self.unit else None, "verdict": self.verdict,
+                "respondents": self.respondents, "problems": [p.as_dict() for p in self.problems]}
+
+
+# --- Word ---------------------------------------------------------------------------------------
+
+def _text_font(text: str, fonts: Fonts) -> str | None:
+    return fonts.hAnsi if any(ord(c) > 0x7F for c in text) else fonts.ascii
+
+
+def decode_legacy(text: str, fonts: Fonts) -> str | None:
+    """The Unicode text a legacy-encoded run means, or None."""
+    font = _text_font(text, fonts)
+    enc = legacy.detect(text, font)
+    return legacy.decode(text, enc, font) if enc else None
+
+
+def _is_tnr(font: str | None) -> bool:
+    # no font named anywhere: Word's built-in default (Times New Roman) applies
+    return font is None or font.strip().lower() == TNR
+
+
+def _font_label(font: str | None) -> str:
+    if font and font.startswith("<theme:"):
+        return f"phông chủ đề {font[7:-1]}"
+    return font or "không xác định"
+
+
+def format_problems(doc: WordDocument) -> list[Problem]:
+    """font.not_times_new_roman and encoding.legacy findings, grouped by font and place."""
+    fonts: dict[tuple, list] = {}
+    encodings: dict[tuple, list] = {}
+    for run in doc.runs:
+        if not run.visible_text:
+            continue
+        where = (_PART_NAMES.get(run.part), run.table)
+        for font in run.fonts.used_by(run.text):
+            if not _is_tnr(font):
+                fonts.setdefault((font,) + where, []).append(run)
+        font = _text_font(run.text, run.fonts)
+        enc = legacy.detect(run.text, font)
+        if enc:
+            encodings.setdefault((enc, font) + where, []).append(run)
+    out = []
+    for (enc, font, part, table), runs in encodings.items():
+        sample = next((r for r in runs if len(r.text.strip()) > 3), runs[0])
+        decoded = sample.shown or legacy.decode(sample.text, enc, font)
+        out.append(problem("encoding.legacy", Location(table=table, part=part), encoding=enc,
+                           font=_font_label(font), sample=_short(sample.text), decoded=_short(decoded),
+                           count=len(runs)))
+    for (font, part, table), runs in fonts.items():
+        sample = next((r for r in runs if len(r.text.strip()) > 3), runs[0])
+        out.append(problem("font.not_times_new_roman", Location(table=table, part=part),
+                           font=_font_label(font), sample=_short(sample.shown or sample.text), count=len(runs)))
+    return out
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def check_word(docx: Path, original: Path, settings: Settings, report: FileReport) -> None:
+    doc = read_docx(docx, max_part_bytes=settings.limits.max_uncompressed_bytes, decode=decode_legacy)
+    report.problems.extend(format_problems(doc))
+    rl = find_list(doc)
+    top = [p for p in doc.paragraphs if p.strip()][:8]
+    heading = rl.heading if rl else top
+    report.unit = _identify(settings, report, " ".join(doc.headers + heading), original)
+    if rl is None and not looks_like_list_title(top[:4] + [original.stem]):
+        report.kind = "document"
+        return
+    report.kind = "respondent_list"
+    if rl is None:
+        report.problems.append(problem("list.table_missing"))
+        return
+    report.respondent_list = rl
+    report.problems.extend(check_list(rl, report.unit, settings))
+
+
+def _identify(settings: Settings, report: FileReport, heading: str, original: Path) -> Unit | None:
+    match = settings.units.find_first(heading, original.stem)
+    if match.unit is None:
+        report.problems.append(problem("unit.unknown", detail=match.reason()))
+    return match.unit
+
+
+# --- workbooks ----------------------------------------------------------------------------------
+
+def check_workbook(xlsx: Path, original: Path, settings: Settings, report: FileReport) -> None:
+    """Workbooks are read in full by the scoring stage; here: safe to open and shaped like a score sheet."""
+    from automation.formats import ooxml  # noqa: PLC0415
+    import openpyxl  # noqa: PLC0415  (heavy: only when a workbook arrives)
+
+    report.kind = "workbook"
+    ooxml.refuse_dtds(xlsx)
+    try:
+        wb = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise FileRejected("file.unreadable", detail=f"bảng tính hỏng ({type(exc).__name__})") from None
+    try:
+        texts = []
+        found = False
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(max_row=30, max_col=12, values_only=True):
+                cells = [str(v) for v in row if isinstance(v, str)]
+                texts.extend(cells)
+                if any("mã tiêu chí" in c.lower() for c in cells):
+                    found = True
+    finally:
+        wb.close()
+    if not found:
+        raise FileRejected("file.unsupported", detail="bảng tính không theo mẫu biểu tự đánh giá, chấm điểm "
+                                                      "(không có cột “Mã tiêu chí”)")
+    report.unit = _identify(settings, report, " ".join(texts[:20]), original)
+
+
+# --- the pipeline -------------------------------------------------------------------------------
+
+_WORD_KINDS = {FileKind.DOCX, FileKind.DOC, FileKind.RTF, FileKind.HTML, FileKind.ODT}
+_SHEET_KINDS = {FileKind.XLSX, FileKind.XLS, FileKind.ODS}
+
+
+def check_paths(paths: list[Path], settings: Settings, progress=None) -> list[FileReport]:
+    """Check every file; one LibreOffice process converts all legacy files together."""
+    reports = [FileReport(Path(p)) for p in paths]
+    todo: list[FileReport] = []
+    for rep in reports:  # stage: identify
+        try:
+            rep.sniffed = sniff(rep.path, settings.limits)
+        except FileRejected as exc:
+            rep.problems.append(exc.problem)
+            continue
+        except OSError as exc:
+            rep.problems.append(problem("file.unreadable", detail=f"không mở được tệp ({exc.strerror})"))
+            continue
+        kind = rep.sniffed.kind
+        if kind in _WORD_KINDS or kind in _SHEET_KINDS:
+            todo.append(rep)
+        else:
+            rep.problems.append(problem("file.unsupported", detail=rep.sniffed.detail))
+
+    with ExitStack() as stack:
+        converted: dict[Path, Path | FileRejected] = {}
+        legacy_files = [r for r in todo if r.sniffed.needs_conversion]
+        if legacy_files:  # stage: convert, one batch per target format
+            from automation.formats.convert import Converter  # noqa: PLC0415 (LibreOffice is heavy)
+            try:
+                conv = stack.enter_context(Converter(timeout_s=settings.limits.conversion_timeout_s))
+                for target, kinds in (("docx", _WORD_KINDS), ("xlsx", _SHEET_KINDS)):
+                    batch = [r.path for r in legacy_files if r.sniffed.kind in kinds]
+                    if batch:
+                        converted.update(conv.convert_many(batch, target))
+            except CchcError as exc:  # LibreOffice missing: every legacy file gets the message
+                converted.update((r.path, exc) for r in legacy_files)
+        for rep in todo:  # stage: read and check
+            source = converted.get(rep.path, rep.path)
+            try:
+                if isinstance(source, CchcError):
+                    raise source
+                if rep.sniffed.kind in _WORD_KINDS:
+                    check_word(source, rep.path, settings, rep)
+                else:
+                    check_workbook(source, rep.path, settings, rep)
+            except CchcError as exc:
+                rep.problems.append(exc.problem)
+            except Exception as exc:  # never a traceback for a commune's file; the log keeps the detail
+                log.exception("unexpected failure reading %s", rep.path)
+                rep.problems.append(problem("file.unreadable", detail=f"lỗi khi đọc tệp ({type(exc).__name__})"))
+            if progress:
+                progress(rep)
+    return reports
+

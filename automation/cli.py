@@ -1,0 +1,195 @@
+"""The ``cchc`` command line: thin wrappers that parse, call one function and print.
+
+Every user-facing failure is a :class:`~automation.problems.CchcError` turned into a Vietnamese
+message here, in :func:`main`; heavy modules are imported inside the commands so ``cchc --help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from automation.problems import CchcError, Severity, UsageError, problem
+
+VERDICTS = {"accepted": "ĐẠT", "accepted_with_warnings": "ĐẠT (có cảnh báo)", "rejected": "KHÔNG ĐẠT"}
+KINDS = {"respondent_list": "danh sách người đã giao dịch TTHC", "document": "văn bản Word",
+         "workbook": "biểu tự chấm điểm (Excel)", "unknown": "không xác định"}
+
+
+class _Formatter(click.HelpFormatter):
+    def write_usage(self, prog, args="", prefix=None):
+        super().write_usage(prog, args, prefix="Cách dùng: " if prefix is None else prefix)
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
+        super().__init__(*args, **kwargs)
+
+    def format_options(self, ctx, formatter):
+        opts = [rv for p in self.get_params(ctx)
+                if isinstance(p, click.Option) and (rv := p.get_help_record(ctx)) is not None]
+        if opts:
+            with formatter.section("Tùy chọn"):
+                formatter.write_dl(opts)
+
+
+class _Group(click.Group):
+    context_class = _Context
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
+        kwargs.setdefault("subcommand_metavar", "LỆNH [THAM SỐ]...")
+        super().__init__(*args, **kwargs)
+
+    def format_options(self, ctx, formatter):
+        _Command.format_options(self, ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, cmd.get_short_help_str(60)) for name in self.list_commands(ctx)
+                if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]
+        if rows:
+            with formatter.section("Lệnh"):
+                formatter.write_dl(rows)
+
+
+_CTX = {"help_option_names": ["-h", "--help"]}
+workspace_option = click.option(
+    "--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="THƯ_MỤC",
+    help="Thư mục không gian làm việc (có tệp cchc.toml). Bỏ trống: dùng cấu hình mặc định.")
+
+
+def _help(f):
+    return click.help_option("-h", "--help", help="Hiện hướng dẫn này rồi thoát.")(f)
+
+
+@click.group(cls=_Group, context_settings=_CTX)
+@click.version_option(package_name="cchc", message="cchc %(version)s", help="Hiện phiên bản rồi thoát.")
+@click.option("--verbose", "-v", is_flag=True, help="Ghi nhật ký chi tiết (cho kỹ thuật viên).")
+@_help
+def cli(verbose: bool) -> None:
+    """cchc – thẩm định Chỉ số cải cách hành chính (Chỉ số CCHC) của các xã, thị trấn."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _settings(workspace: Path | None):
+    from automation.config import load_settings  # noqa: PLC0415
+    return load_settings(workspace)
+
+
+def _existing_files(files: tuple[str, ...]) -> list[Path]:
+    paths = []
+    for f in files:
+        p = Path(f)
+        if not p.exists():
+            raise UsageError("usage.bad_argument", detail=f"Không có tệp “{f}”")
+        if p.is_dir():
+            paths.extend(sorted(q for q in p.rglob("*") if q.is_file()))
+        else:
+            paths.append(p)
+    return paths
+
+
+@cli.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), metavar="THƯ_MỤC")
+@_help
+def init_cmd(directory: Path) -> None:
+    """Tạo không gian làm việc mới (cchc.toml, inbox/, outbox/, templates/)."""
+    from automation.config import init_workspace  # noqa: PLC0415
+    target = init_workspace(directory)
+    click.echo(f"Đã tạo không gian làm việc tại {target}. Sửa {target / 'cchc.toml'} cho đúng đơn vị của mình.")
+
+
+@cli.command("check")
+@click.argument("files", nargs=-1, required=True, metavar="TỆP...")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (một mảng, mỗi tệp một đối tượng).")
+@workspace_option
+@_help
+def check_cmd(files: tuple[str, ...], as_json: bool, workspace: Path | None) -> int:
+    """Kiểm tra danh sách, văn bản, biểu chấm điểm của các xã (tệp hoặc thư mục)."""
+    from automation.check import check_paths  # noqa: PLC0415
+    settings = _settings(workspace)
+    reports = check_paths(_existing_files(files), settings)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        for r in reports:
+            click.echo(describe_report(r))
+        rejected = sum(r.verdict == "rejected" for r in reports)
+        click.echo(f"Tổng cộng: {len(reports)} tệp, {len(reports) - rejected} đạt, {rejected} không đạt.")
+    return 1 if any(r.verdict == "rejected" for r in reports) else 0
+
+
+def describe_report(r) -> str:
+    errors = sum(p.severity is Severity.ERROR for p in r.problems)
+    warnings = len(r.problems) - errors
+    unit = f"{r.unit.full_name} ({r.unit.code})" if r.unit else "chưa xác định"
+    lines = [f"Tệp: {r.path.name}", f"  Đơn vị: {unit} · Loại: {KINDS[r.kind]}"
+             + (f" · {r.respondents} người" if r.respondents is not None else ""),
+             f"  Kết luận: {VERDICTS[r.verdict]}" + (f" ({errors} lỗi, {warnings} cảnh báo)" if r.problems else "")]
+    for p in r.problems:
+        lines.append(f"  - {p.severity.label} {p.describe()}")
+    return "\n".join(lines)
+
+
+@cli.command("convert")
+@click.argument("file", metavar="TỆP")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="TỆP",
+              help="Tệp kết quả (mặc định: <tên>-unicode.docx bên cạnh tệp gốc).")
+@_help
+def convert_cmd(file: str, output: Path | None) -> None:
+    """Chuyển văn bản bảng mã cũ (TCVN3, VNI) sang Unicode, phông Times New Roman."""
+    from automation.formats.legacy_docx import convert_file  # noqa: PLC0415
+    from automation.config import default_settings  # noqa: PLC0415
+    [source] = _existing_files((file,))
+    result = convert_file(source, output, default_settings().limits)
+    click.echo(f"Đã ghi bản Unicode, phông Times New Roman: {result.path} "
+               f"({result.runs_decoded} đoạn chữ được chuyển mã, {result.runs_refonted} đoạn đổi phông).")
+
+
+@cli.command("demo")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[THƯ_MỤC]")
+@_help
+def demo_cmd(directory: Path | None) -> int:
+    """Chạy thử trên dữ liệu mẫu: tạo danh sách mẫu của tất cả đơn vị rồi kiểm tra."""
+    from automation.demo_run import run_demo  # noqa: PLC0415
+    return run_demo(directory, echo=click.echo)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: every failure becomes a Vietnamese message with its problem code, never a traceback."""
+    try:
+        rv = cli.main(args=argv, prog_name="cchc", standalone_mode=False)
+    except CchcError as exc:
+        _fail(exc.problem, exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Đã dừng.", err=True)
+        sys.exit(1)
+    except click.UsageError as exc:
+        detail = f"Sai cách dùng lệnh ({exc.format_message()}); xem “cchc --help”"
+        _fail(problem("usage.bad_argument", detail=detail), 2)
+    except click.ClickException as exc:
+        _fail(problem("usage.bad_argument", detail=exc.format_message()), exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Đã dừng.", err=True)
+        sys.exit(130)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _fail(p, code: int) -> None:
+    click.echo(f"Lỗi [{p.code}]: {p.message}" + (f" {p.fix}" if p.fix else ""), err=True)
+    sys.exit(code)

@@ -1,0 +1,239 @@
+"""``cchc.toml`` -> typed, validated settings; every error names its key.
+
+A workspace is a folder holding ``cchc.toml`` with ``inbox/``, ``outbox/`` and ``templates/``.
+Without a workspace the built-in defaults (Vĩnh Tường, 2021) apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from automation.problems import ConfigError, UsageError
+from automation.units import Unit, UnitRegistry
+from automation import vntext
+
+CONFIG_NAME = "cchc.toml"
+DEFAULT_CONFIG = Path(__file__).with_name("data") / "cchc.default.toml"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    date: dt.date
+    inclusive: bool
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day on which a submission is on time."""
+        return self.date if self.inclusive else self.date - dt.timedelta(days=1)
+
+    def is_on_time(self, day: dt.date) -> bool:
+        return day <= self.last_day
+
+    def wording(self) -> str:
+        """As the plan words it: "trước ngày 30/10/2021" or "đến hết ngày 16/11/2021"."""
+        d = self.date.strftime("%d/%m/%Y")
+        return f"đến hết ngày {d}" if self.inclusive else f"trước ngày {d}"
+
+
+@dataclass(frozen=True)
+class Authority:
+    parent_body: str
+    issuing_body: str
+    short_name: str
+    place_name: str
+    standing_office: str
+    district: str
+    province: str
+
+
+@dataclass(frozen=True)
+class ListRules:
+    size: int
+    window_start: dt.date
+    window_end: dt.date
+    min_fields: int
+    max_field_share: float
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int
+    max_uncompressed_bytes: int
+    max_compression_ratio: float
+    conversion_timeout_s: float
+
+
+@dataclass(frozen=True)
+class Settings:
+    year: int
+    authority: Authority
+    deadlines: dict[str, Deadline]
+    list_rules: ListRules
+    limits: Limits
+    units: UnitRegistry = field(compare=False)
+    workspace: Path | None = None
+
+    def path(self, *parts: str) -> Path:
+        if self.workspace is None:
+            raise UsageError("usage.bad_argument", detail="Lệnh này cần một không gian làm việc (--workspace)")
+        return self.workspace.joinpath(*parts)
+
+
+DEADLINE_KEYS = ("respondent_list", "self_assessment_open", "self_assessment", "supplementary_evidence",
+                 "appraisal", "survey", "combined_results", "final_report", "decision")
+
+
+class _Reader:
+    """Typed access to a TOML table that reports the full dotted key on every error."""
+
+    def __init__(self, data: dict, prefix: str = ""):
+        self.data, self.prefix, self.seen = data, prefix, set()
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def get(self, name: str, kind, default=..., check=None):
+        self.seen.add(name)
+        if name not in self.data:
+            if default is ...:
+                raise ConfigError("config.invalid", key=self._key(name), detail="thiếu khóa bắt buộc")
+            return default
+        value = self.data[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)) \
+                or (kind is dt.date and isinstance(value, dt.datetime)):
+            raise ConfigError("config.invalid", key=self._key(name),
+                              detail=f"cần {_TYPE_NAMES.get(kind, kind.__name__)}, nhận được “{value!r}”")
+        if check is not None:
+            msg = check(value)
+            if msg:
+                raise ConfigError("config.invalid", key=self._key(name), detail=msg)
+        return value
+
+    def text(self, name: str, default=..., allow_empty=False) -> str:
+        value = self.get(name, str, default)
+        value = vntext.clean(value)
+        if not value and not allow_empty:
+            raise ConfigError("config.invalid", key=self._key(name), detail="không được để trống")
+        return value
+
+    def table(self, name: str) -> "_Reader":
+        return _Reader(self.get(name, dict, {}), f"{self._key(name)}.")
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.data) - self.seen)
+        if unknown:
+            raise ConfigError("config.invalid", key=self._key(unknown[0]), detail="khóa không được hỗ trợ (gõ nhầm?)")
+
+
+_TYPE_NAMES = {int: "số nguyên", float: "số", str: "chuỗi", bool: "true/false", dict: "bảng",
+               list: "danh sách", dt.date: "ngày (YYYY-MM-DD)"}
+
+
+def _positive(v) -> str | None:
+    return None if v > 0 else "phải lớn hơn 0"
+
+
+def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
+    root = _Reader(data)
+    year = root.get("year", int, check=lambda v: None if 1990 <= v <= 2100 else "năm không hợp lệ")
+
+    a = root.table("authority")
+    authority = Authority(
+        parent_body=a.text("parent_body", "", allow_empty=True), issuing_body=a.text("issuing_body"),
+        short_name=a.text("short_name"), place_name=a.text("place_name"),
+        standing_office=a.text("standing_office"), district=a.text("district", "", allow_empty=True),
+        province=a.text("province", "", allow_empty=True))
+    a.finish()
+
+    d = root.table("deadlines")
+    deadlines = {}
+    for name in DEADLINE_KEYS:
+        t = d.table(name)
+        deadlines[name] = Deadline(t.get("date", dt.date), t.get("inclusive", bool, False))
+        t.finish()
+    d.finish()
+
+    lr = root.table("list")
+    start = lr.get("window_start", dt.date, dt.date(year, 1, 1))
+    end = lr.get("window_end", dt.date, dt.date(year, 10, 15))
+    if end < start:
+        raise ConfigError("config.invalid", key="list.window_end", detail="ngày kết thúc trước ngày bắt đầu")
+    rules = ListRules(
+        size=lr.get("size", int, 30, _positive), window_start=start, window_end=end,
+        min_fields=lr.get("min_fields", int, 3, lambda v: None if v >= 1 else "phải từ 1 trở lên"),
+        max_field_share=lr.get("max_field_share", float, 0.7,
+                               lambda v: None if 0 < v <= 1 else "phải trong khoảng (0, 1]"))
+    lr.finish()
+
+    lim = root.table("limits")
+    limits = Limits(
+        max_file_bytes=int(lim.get("max_file_mb", float, 25.0, _positive) * 1024 * 1024),
+        max_uncompressed_bytes=int(lim.get("max_uncompressed_mb", float, 250.0, _positive) * 1024 * 1024),
+        max_compression_ratio=lim.get("max_compression_ratio", float, 200.0, _positive),
+        conversion_timeout_s=lim.get("conversion_timeout_s", float, 60.0, _positive))
+    lim.finish()
+
+    raw_units = root.get("units", list)
+    units, codes = [], set()
+    for i, raw in enumerate(raw_units):
+        if not isinstance(raw, dict):
+            raise ConfigError("config.invalid", key=f"units[{i}]", detail="cần bảng có code, type, name")
+        u = _Reader(raw, f"units[{i}].")
+        code = u.text("code")
+        if code in codes:
+            raise ConfigError("config.invalid", key=f"units[{i}].code", detail=f"mã đơn vị {code} bị trùng")
+        codes.add(code)
+        aliases = u.get("aliases", list, [])
+        units.append(Unit(code=code, type=u.text("type"), name=u.text("name"),
+                          aliases=tuple(vntext.clean(str(x)) for x in aliases)))
+        u.finish()
+    if not units:
+        raise ConfigError("config.invalid", key="units", detail="danh sách đơn vị trống")
+    root.finish()
+    return Settings(year=year, authority=authority, deadlines=deadlines, list_rules=rules, limits=limits,
+                    units=UnitRegistry(units), workspace=workspace)
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError("config.missing", path=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("config.invalid", key=path.name, detail=f"sai cú pháp TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError("config.invalid", key=path.name, detail="tệp phải lưu bằng UTF-8") from None
+
+
+def default_settings() -> Settings:
+    return parse_settings(_load_toml(DEFAULT_CONFIG))
+
+
+def load_settings(workspace: Path | str | None) -> Settings:
+    """Settings of ``workspace`` (a folder with cchc.toml), or the built-in defaults when None."""
+    if workspace is None:
+        return default_settings()
+    ws = Path(workspace).resolve()
+    return parse_settings(_load_toml(ws / CONFIG_NAME), ws)
+
+
+WORKSPACE_DIRS = ("inbox", "outbox", "templates")
+
+
+def init_workspace(target: Path) -> Path:
+    """Make a new workspace: cchc.toml (the defaults) and its folders."""
+    target = Path(target)
+    if (target / CONFIG_NAME).exists():
+        raise UsageError("workspace.exists", path=str(target))
+    target.mkdir(parents=True, exist_ok=True)
+    for d in WORKSPACE_DIRS:
+        (target / d).mkdir(exist_ok=True)
+    shutil.copyfile(DEFAULT_CONFIG, target / CONFIG_NAME)
+    return target

@@ -1,0 +1,255 @@
+"""LibreOffice (``soffice --headless --convert-to``) conversion of legacy office files, batch-first.
+
+Pitfalls handled (see tech notes §4): soffice exits 0 even when a file fails, happily "converts" non-Word input into a
+bogus .docx, can hang on hostile input, and shares a running instance between calls on one profile. So every input is
+sniffed first, every output is checked by content, each :class:`Converter` owns a private profile, a whole batch runs in
+ONE soffice process under a timeout, and on timeout or crash the process tree is killed and the unfinished files are
+retried one by one.
+
+Converted files live in the converter's temporary folder, which is deleted by :meth:`Converter.close` (or on leaving the
+``with`` block): callers must copy what they keep before that. A converter is not thread-safe; use one per worker.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from automation.formats.sniff import FileKind, Sniffed, sniff
+from automation.problems import CchcError, FileRejected
+
+if TYPE_CHECKING:
+    from automation.config import Limits
+
+ENV_VAR = "CCHC_SOFFICE"
+_CANDIDATES = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    "/usr/bin/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/snap/bin/libreoffice",
+)
+# target extension -> (--convert-to argument, kind the output must sniff as; None = checked as PDF)
+_TARGETS: dict[str, tuple[str, FileKind | None]] = {
+    "docx": ("docx:MS Word 2007 XML", FileKind.DOCX),
+    "xlsx": ("xlsx:Calc MS Excel 2007 XML", FileKind.XLSX),
+    "pdf": ("pdf", None),
+    "doc": ("doc:MS Word 97", FileKind.DOC),      # used by tests and for "save as .doc" round trips
+    "xls": ("xls:MS Excel 97", FileKind.XLS),
+}
+_FAMILY = {"docx": "word", "doc": "word", "xlsx": "sheet", "xls": "sheet", "pdf": None}
+_SUFFIX = {FileKind.DOCX: ".docx", FileKind.XLSX: ".xlsx", FileKind.ODT: ".odt", FileKind.ODS: ".ods",
+           FileKind.DOC: ".doc", FileKind.XLS: ".xls", FileKind.RTF: ".rtf", FileKind.HTML: ".html"}
+MAX_FILES_PER_PROCESS = 400  # keeps the command line far below Windows' 32 767 characters
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice executable: ``$CCHC_SOFFICE`` if set, else PATH (soffice, libreoffice), else usual places."""
+    override = os.environ.get(ENV_VAR, "").strip()
+    if override:
+        found = shutil.which(override) or (override if Path(override).is_file() else None)
+        return found
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return next((c for c in _CANDIDATES if Path(c).is_file()), None)
+
+
+def libreoffice_available() -> bool:
+    return find_soffice() is not None
+
+
+def _kill_tree(proc: subprocess.Popen) -> None:
+    """Kill soffice and everything it started (oosplash -> soffice.bin)."""
+    try:
+        if sys.platform == "win32":
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, timeout=30)
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        proc.kill()
+    except OSError:
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.SubprocessError:
+        pass
+
+
+def _mhtml_to_html(src: Path, dst: Path) -> bool:
+    """Write the HTML part of an MHTML "single file web page" to ``dst`` (LibreOffice reads MHTML as plain text)."""
+    import email
+    import email.policy
+
+    with src.open("rb") as fh:
+        msg = email.message_from_binary_file(fh, policy=email.policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            body = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset and b"charset" not in body[:4096].lower():
+                body = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'.encode() + body
+            dst.write_bytes(body)
+            return True
+    return False
+
+
+class Converter:
+    """Owns one private LibreOffice profile in a temporary folder; converts files in batches (one process each)."""
+
+    per_file_s = 2.0  # extra batch time allowed per file
+
+    def __init__(self, timeout_s: float = 60.0, workdir: Path | None = None, limits: Limits | None = None):
+        self.soffice = find_soffice()
+        if self.soffice is None:
+            raise CchcError("tool.libreoffice_missing")
+        self.timeout_s = timeout_s
+        if limits is None:
+            from automation.config import default_settings
+            limits = default_settings().limits
+        self.limits = limits
+        self.root = Path(tempfile.mkdtemp(prefix="cchc-lo-", dir=workdir))
+        self.profile = self.root / "profile"
+        self._batches = 0
+        self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.root), True)
+
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Delete the profile and every converted file."""
+        self._cleanup()
+
+    # ----------------------------------------------------------------------------------------------- public
+
+    def convert(self, source: Path, target_ext: str) -> Path:
+        """Convert one file; returns the output path (inside the temporary folder) or raises ``FileRejected``."""
+        result = self.convert_many([source], target_ext)[Path(source)]
+        if isinstance(result, FileRejected):
+            raise result
+        return result
+
+    def convert_many(self, sources: list[Path], target_ext: str) -> dict[Path, Path | FileRejected]:
+        """Convert ``sources`` to ``target_ext`` ("docx", "xlsx", "pdf"; also "doc", "xls") with one soffice process.
+
+        Returns, per source, the converted file (named ``<source stem>.<ext>`` in its own folder of the temporary
+        directory) or the ``FileRejected`` explaining why not. Sources are never modified.
+        """
+        target_ext = target_ext.lower().lstrip(".")
+        if target_ext not in _TARGETS:
+            raise ValueError(f"unsupported target {target_ext!r}; use one of {sorted(_TARGETS)}")
+        if not self._cleanup.alive:
+            raise RuntimeError("Converter is closed")
+        self._batches += 1
+        batch = self.root / f"batch{self._batches:03d}"
+        indir, outdir = batch / "in", batch / "out"
+        indir.mkdir(parents=True)
+        outdir.mkdir()
+        results: dict[Path, Path | FileRejected] = {}
+        staged: dict[str, Path] = {}  # private ascii name -> source
+        for i, src in enumerate(dict.fromkeys(Path(s) for s in sources)):
+            try:
+                staged[self._stage(src, indir, f"f{i:04d}", target_ext)] = src
+            except FileRejected as exc:
+                results[src] = exc
+        names = list(staged)
+        for start in range(0, len(names), MAX_FILES_PER_PROCESS):
+            chunk = names[start:start + MAX_FILES_PER_PROCESS]
+            status = self._run(chunk, indir, outdir, target_ext, self.timeout_s + self.per_file_s * len(chunk))
+            for name in chunk:
+                problem = self._check(name, outdir, target_ext)
+                if problem and status is not True:  # the batch timed out or crashed: retry this file alone
+                    alone = self._run([name], indir, outdir, target_ext, self.timeout_s)
+                    problem = self._check(name, outdir, target_ext)
+                    if problem and alone is None:
+                        problem = f"quá thời gian chuyển đổi ({self.timeout_s:.0f} giây)"
+                if problem:
+                    results[staged[name]] = FileRejected("file.conversion_failed", detail=problem)
+                else:
+                    results[staged[name]] = self._keep(name, staged[name], outdir, batch, target_ext)
+        return {Path(s): results[Path(s)] for s in sources}
+
+    # ---------------------------------------------------------------------------------------------- helpers
+
+    def _stage(self, src: Path, indir: Path, stem: str, target_ext: str) -> str:
+        """Check ``src`` and copy it under a unique ascii name with the extension of what it really is."""
+        sniffed: Sniffed = sniff(src, self.limits)
+        family = _FAMILY[target_ext]
+        if sniffed.kind not in _SUFFIX:
+            raise FileRejected("file.unreadable", detail=f"nội dung không phải tệp Word/Excel ({sniffed.detail})")
+        if family and sniffed.family != family:
+            want = "văn bản Word" if family == "word" else "bảng tính Excel"
+            raise FileRejected("file.unsupported", detail=f"{sniffed.detail} không chuyển được thành {want}")
+        name = stem + _SUFFIX[sniffed.kind]
+        with src.open("rb") as fh:
+            is_mhtml = sniffed.kind is FileKind.HTML and fh.read(512).lstrip(b" \t\r\n\xef\xbb\xbf") \
+                .lower().startswith(b"mime-version:")
+        if is_mhtml:
+            if not _mhtml_to_html(src, indir / name):
+                raise FileRejected("file.unreadable", detail="trang web đơn tệp (MHTML) không có phần HTML")
+        else:
+            shutil.copyfile(src, indir / name)
+        return name
+
+    def _run(self, names: list[str], indir: Path, outdir: Path, target_ext: str, timeout: float) -> bool | None:
+        """Run one soffice process: True = exited 0 (which proves nothing), False = crashed, None = timed out."""
+        args = [self.soffice, f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--invisible",
+                "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+                "--convert-to", _TARGETS[target_ext][0], "--outdir", str(outdir), *names]
+        kw: dict = {"start_new_session": True}
+        if sys.platform == "win32":
+            kw = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | 0x08000000}  # + CREATE_NO_WINDOW
+        with (indir.parent / "soffice.log").open("ab") as log:  # a file, not a pipe: LO can never block on it
+            proc = subprocess.Popen(args, cwd=indir, stdin=subprocess.DEVNULL, stdout=log, stderr=log, **kw)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_tree(proc)
+            for lock in (self.profile / ".lock", self.profile / "user" / ".lock"):  # stale after a kill
+                lock.unlink(missing_ok=True)
+            return None
+        return proc.returncode == 0
+
+    def _check(self, name: str, outdir: Path, target_ext: str) -> str | None:
+        """Why the output made for ``name`` is missing or not what was asked for, or None if it is good."""
+        out = outdir / (Path(name).stem + "." + target_ext)
+        if not out.is_file() or out.stat().st_size == 0:
+            return "LibreOffice không mở được hoặc không chuyển được tệp (tệp hỏng hoặc sai định dạng)"
+        want = _TARGETS[target_ext][1]
+        if want is None:
+            with out.open("rb") as fh:
+                return None if fh.read(1024).lstrip().startswith(b"%PDF") else "tệp kết quả không phải PDF"
+        try:
+            ok = sniff(out, self.limits).kind is want
+        except FileRejected:
+            ok = False
+        return None if ok else f"tệp kết quả không phải .{target_ext} hợp lệ"
+
+    @staticmethod
+    def _keep(name: str, src: Path, outdir: Path, batch: Path, target_ext: str) -> Path:
+        """Move the output to ``<batch>/<private stem>/<source stem>.<ext>``."""
+        dest = batch / Path(name).stem / (_safe_stem(src) + "." + target_ext)
+        dest.parent.mkdir()
+        (outdir / (Path(name).stem + "." + target_ext)).replace(dest)
+        return dest
+
+
+def _safe_stem(src: Path) -> str:
+    """The source's stem, without characters some file systems refuse."""
+    stem = "".join("_" if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in src.stem).strip(" .")
+    return stem or "tep"

@@ -1,0 +1,131 @@
+"""A corrected copy of a Word file typed in TCVN3 or VNI: Unicode text, Times New Roman everywhere.
+
+The original is never touched; the copy is written atomically.  Legacy .doc/.rtf files are converted
+to .docx by LibreOffice first.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from automation.config import Limits
+from automation.formats import legacy
+from automation.formats.ooxml import Package
+from automation.formats.sniff import FileKind, sniff
+from automation.formats.word import SLOTS, THEME_ATTR, RunFonts, run_text_elements, w
+from automation.problems import FileRejected
+
+TNR = "Times New Roman"
+_STORIES = ("header", "footer", "footnotes", "endnotes")
+_WORD_KINDS = {FileKind.DOCX, FileKind.DOC, FileKind.RTF, FileKind.HTML, FileKind.ODT}
+
+
+@dataclass
+class ConvertResult:
+    path: Path
+    runs_decoded: int
+    runs_refonted: int
+
+
+def _set_tnr(rpr_parent, create: bool) -> bool:
+    """Make the rFonts under ``rpr_parent`` (an rPr) name Times New Roman in every slot."""
+    rf = rpr_parent.find(w("rFonts"))
+    if rf is None:
+        if not create:
+            return False
+        rf = etree.Element(w("rFonts"))
+        rpr_parent.insert(0, rf)  # rFonts comes first in rPr
+    for slot in SLOTS:
+        rf.attrib.pop(w(THEME_ATTR[slot]), None)
+        rf.set(w(slot), TNR)
+    return True
+
+
+def _fix_part(root, fonts: RunFonts) -> tuple[int, int]:
+    decoded = refonted = 0
+    for r in root.iter(w("r")):
+        ts = run_text_elements(r)
+        text = "".join(t.text or "" for t in ts)
+        if not text:
+            continue
+        f, _hidden = fonts.of(r)
+        font = f.hAnsi if any(ord(c) > 0x7F for c in text) else f.ascii
+        enc = legacy.detect(text, font)
+        if enc:
+            for t in ts:
+                if t.text:
+                    t.text = legacy.decode(t.text, enc, font)
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            decoded += 1
+        rpr = r.find(w("rPr"))
+        if rpr is None:
+            rpr = etree.Element(w("rPr"))
+            r.insert(0, rpr)
+        _set_tnr(rpr, create=True)
+        refonted += 1
+    return decoded, refonted
+
+
+def _fix_styles(root) -> None:
+    for rpr in root.iter(w("rPr")):
+        _set_tnr(rpr, create=rpr.getparent() is not None and rpr.getparent().tag == w("rPrDefault"))
+
+
+def _serialise(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def unicode_copy(docx: Path, target: Path, max_part_bytes: int) -> ConvertResult:
+    """Write the corrected copy of the .docx ``docx`` to ``target`` atomically."""
+    changed: dict[str, bytes] = {}
+    decoded = refonted = 0
+    with Package(docx, max_part_bytes) as pkg:
+        main = pkg.main_part()
+        fonts = RunFonts(pkg, main)  # resolve against the ORIGINAL styles, before they change
+        parts = [main] + [t for rel in _STORIES for t in pkg.related(main, rel)]
+        for part in parts:
+            root = pkg.xml(part)
+            d, r = _fix_part(root, fonts)
+            decoded, refonted = decoded + d, refonted + r
+            changed[part] = _serialise(root)
+        for styles in pkg.related(main, "styles"):
+            root = pkg.xml(styles)
+            _fix_styles(root)
+            changed[styles] = _serialise(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~cchc-", suffix=".docx", dir=target.parent)
+        os.close(fd)
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+                for info in pkg.infolist():
+                    data = changed.get(info.filename.lstrip("/"))
+                    out.writestr(info.filename, data if data is not None else pkg.read(info.filename))
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return ConvertResult(target, decoded, refonted)
+
+
+def convert_file(source: Path, output: Path | None, limits: Limits) -> ConvertResult:
+    """``cchc convert``: a Unicode, Times New Roman copy of ``source`` (.docx, or legacy via LibreOffice)."""
+    source = Path(source)
+    kind = sniff(source, limits)
+    if kind.kind not in _WORD_KINDS:
+        raise FileRejected("file.unsupported", detail=f"{kind.detail}; chỉ chuyển được tệp Word")
+    target = Path(output) if output else source.with_name(f"{source.stem}-unicode.docx")
+    if target.resolve() == source.resolve():
+        raise FileRejected("file.unsupported", detail="tệp kết quả không được trùng tệp gốc")
+    if not kind.needs_conversion:
+        return unicode_copy(source, target, limits.max_uncompressed_bytes)
+    from automation.formats.convert import Converter  # noqa: PLC0415
+    with Converter(timeout_s=limits.conversion_timeout_s) as conv:
+        docx = conv.convert(source, "docx")
+        return unicode_copy(docx, target, limits.max_uncompressed_bytes)
+

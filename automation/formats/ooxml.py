@@ -1,0 +1,114 @@
+"""A read-only view of an OOXML package (zip of XML parts) with safe XML parsing.
+
+Knows content types and relationships; knows nothing of Word or Excel semantics.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from pathlib import Path
+
+from automation.formats.sniff import parse_xml, read_member
+from automation.problems import FileRejected
+
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+OFFICE_DOC_REL = R_NS + "/officeDocument"
+STRICT_OFFICE_DOC_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+
+
+class Package:
+    """Parts of an OOXML zip, parsed lazily with entity resolution and network access off."""
+
+    def __init__(self, path: Path, max_part_bytes: int):
+        self.path = Path(path)
+        self.max_part_bytes = max_part_bytes
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise FileRejected("file.unreadable", detail=f"tệp nén OOXML hỏng ({exc})") from None
+        self._names = {n.lstrip("/"): n for n in self._zip.namelist()}
+        self._xml_cache: dict[str, object] = {}
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> "Package":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def infolist(self) -> list[zipfile.ZipInfo]:
+        return self._zip.infolist()
+
+    def has(self, name: str) -> bool:
+        return name.lstrip("/") in self._names
+
+    def read(self, name: str) -> bytes:
+        real = self._names.get(name.lstrip("/"))
+        if real is None:
+            raise FileRejected("file.unreadable", detail=f"thiếu phần {name} trong gói OOXML")
+        try:
+            return read_member(self._zip, real, self.max_part_bytes)
+        except FileRejected:
+            raise
+        except Exception as exc:  # BadZipFile, zlib.error, EOFError ... from a corrupt package
+            raise FileRejected("file.unreadable", detail=f"phần {name} bị hỏng ({exc})") from None
+
+    def xml(self, name: str):
+        name = name.lstrip("/")
+        if name not in self._xml_cache:
+            self._xml_cache[name] = parse_xml(self.read(name), what=name)
+        return self._xml_cache[name]
+
+    def rels(self, part: str) -> list[tuple[str, str, str]]:
+        """(type, absolute target, target mode) of a part's relationships; '' part = package rels."""
+        folder, base = posixpath.split(part.lstrip("/"))
+        rels_name = posixpath.join(folder, "_rels", base + ".rels")
+        if not self.has(rels_name):
+            return []
+        out = []
+        for rel in self.xml(rels_name).iter(f"{{{REL_NS}}}Relationship"):
+            target = rel.get("Target", "")
+            mode = rel.get("TargetMode", "Internal")
+            if mode != "External":
+                target = posixpath.normpath(target.lstrip("/") if target.startswith("/")
+                                            else posixpath.join(folder, target))
+            out.append((rel.get("Type", ""), target, mode))
+        return out
+
+    def related(self, part: str, rel_suffix: str) -> list[str]:
+        """Internal targets of ``part`` whose relationship type ends with ``/rel_suffix``."""
+        return [t for typ, t, mode in self.rels(part)
+                if mode != "External" and typ.rsplit("/", 1)[-1] == rel_suffix and self.has(t)]
+
+    def main_part(self) -> str:
+        for typ, target, _ in self.rels(""):
+            if typ in (OFFICE_DOC_REL, STRICT_OFFICE_DOC_REL) and self.has(target):
+                return target
+        raise FileRejected("file.unreadable", detail="gói OOXML không có phần văn bản chính")
+
+
+def refuse_dtds(path: Path) -> None:
+    """Refuse a package any of whose XML parts declares a DTD (entity bombs, external entities).
+
+    OOXML never needs a DTD; the declaration must precede the root element, so the head of each part
+    is enough.  Run this before handing a package to a library that parses XML its own way (openpyxl).
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if not info.filename.endswith((".xml", ".rels", ".vml")):
+                    continue
+                with zf.open(info) as fh:
+                    head = fh.read(4096)
+                if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                    raise FileRejected("file.unreadable",
+                                       detail=f"phần {info.filename} chứa khai báo DTD/thực thể XML không an toàn")
+    except FileRejected:
+        raise
+    except Exception as exc:  # BadZipFile, zlib.error, ...
+        raise FileRejected("file.unreadable", detail=f"tệp nén OOXML hỏng ({exc})") from None

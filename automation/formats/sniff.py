@@ -1,0 +1,360 @@
+"""What a file really is, judged by its bytes before its name: kind, macros, size, and refusals.
+
+:func:`sniff` looks at magic bytes, the zip central directory plus ``[Content_Types].xml`` (never inflating whole
+packages) and OLE2 directories, and raises :class:`~automation.problems.FileRejected` for files that must not go
+further (too large, zip bombs, encrypted, unreadable, formats we do not take). It knows nothing of communes.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from automation.problems import FileRejected
+
+if TYPE_CHECKING:  # importing config would pull in tomllib and the unit registry
+    from automation.config import Limits
+
+MIB = 1024 * 1024
+MAX_MEMBERS = 10_000
+HEAD_BYTES = 8192
+
+
+class FileKind(str, enum.Enum):
+    DOCX = "docx"   # also .docm/.dotx/.dotm (Word main part)
+    XLSX = "xlsx"   # also .xlsm/.xltx/.xltm
+    ODT = "odt"
+    ODS = "ods"
+    DOC = "doc"     # OLE2 with a WordDocument stream (Word 6/95/97-2003)
+    XLS = "xls"     # OLE2 with a Workbook/Book stream
+    RTF = "rtf"
+    HTML = "html"   # HTML or MHTML ("Word web page"), often saved as .doc
+    TEXT = "text"
+    PDF = "pdf"
+    IMAGE = "image"
+    EMPTY = "empty"
+    OTHER = "other"
+
+
+_WORD = {FileKind.DOCX, FileKind.DOC, FileKind.RTF, FileKind.HTML, FileKind.ODT}
+_SHEET = {FileKind.XLSX, FileKind.XLS, FileKind.ODS}
+_LEGACY = {FileKind.DOC, FileKind.RTF, FileKind.HTML, FileKind.ODT, FileKind.XLS, FileKind.ODS}
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    kind: FileKind
+    macro: bool
+    size: int
+    detail: str  # short Vietnamese description, e.g. "tệp Word 97-2003 (.doc)"
+
+    @property
+    def family(self) -> str:
+        """"word", "sheet" or "other"."""
+        return "word" if self.kind in _WORD else "sheet" if self.kind in _SHEET else "other"
+
+    @property
+    def needs_conversion(self) -> bool:
+        """True for formats read only after LibreOffice turns them into .docx/.xlsx."""
+        return self.kind in _LEGACY
+
+
+def _mb(n: float) -> str:
+    return f"{n / MIB:.1f}".replace(".", ",") + " MB"
+
+
+# ----------------------------------------------------------------------------------------------- XML and members
+
+_START_TAG = re.compile(rb"<[^?!]")
+
+
+def parse_xml(data: bytes, what: str = "") -> etree._Element:
+    """Parse an XML part safely: no DTD, no entities, no network, no huge trees. Raises ``file.unreadable``."""
+    name = f"“{what}”" if what else "XML"
+    head = data[:4096].replace(b"\x00", b"")  # crude UTF-16 tolerance for the prolog scan
+    m = _START_TAG.search(head)
+    prolog = head[: m.start()] if m else head
+    unsafe = FileRejected("file.unreadable", detail=f"phần {name} chứa khai báo DTD/thực thể XML không an toàn")
+    if b"<!doctype" in prolog.lower() or b"<!entity" in prolog.lower():
+        raise unsafe
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             dtd_validation=False, remove_blank_text=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise FileRejected("file.unreadable", detail=f"phần {name} không phải XML hợp lệ"
+                           + (f" (dòng {line})" if line else "")) from None
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise unsafe
+    return root
+
+
+def read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """Inflate at most ``limit`` bytes of member ``name``; more is ``file.too_large``, corruption ``file.unreadable``."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise FileRejected("file.unreadable", detail=f"thiếu phần “{name}” trong gói") from None
+    if info.flag_bits & 0x1:
+        raise FileRejected("file.encrypted", detail=f"phần “{name}” của tệp nén được đặt mật khẩu")
+    too_big = FileRejected("file.too_large", detail=f"phần “{name}” giải nén vượt {_mb(limit)}")
+    if info.file_size > limit:
+        raise too_big
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+        raise FileRejected("file.unreadable", detail=f"phần “{name}” bị hỏng (sai CRC hoặc dữ liệu nén hỏng)") from None
+    if len(data) > limit:
+        raise too_big
+    return data
+
+
+# ----------------------------------------------------------------------------------------------------- zip
+
+_OOXML_MAIN = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": (FileKind.DOCX, "tệp Word (.docx)"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": (FileKind.DOCX, "mẫu Word (.dotx)"),
+    "application/vnd.ms-word.document.macroenabled.main+xml": (FileKind.DOCX, "tệp Word có macro (.docm)"),
+    "application/vnd.ms-word.template.macroenabledtemplate.main+xml": (FileKind.DOCX, "mẫu Word có macro (.dotm)"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": (FileKind.XLSX, "tệp Excel (.xlsx)"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": (FileKind.XLSX, "mẫu Excel (.xltx)"),
+    "application/vnd.ms-excel.sheet.macroenabled.main+xml": (FileKind.XLSX, "tệp Excel có macro (.xlsm)"),
+    "application/vnd.ms-excel.template.macroenabled.main+xml": (FileKind.XLSX, "mẫu Excel có macro (.xltm)"),
+}
+_OOXML_OTHER = (("presentationml", "tệp PowerPoint (.pptx)"), ("ms-powerpoint", "tệp PowerPoint (.pptm)"),
+                ("sheet.binary", "tệp Excel nhị phân (.xlsb)"), ("visio", "tệp Visio (.vsdx)"),
+                ("xps", "tài liệu XPS"))
+_ODF = {"application/vnd.oasis.opendocument.text": (FileKind.ODT, "tệp OpenDocument văn bản (.odt)"),
+        "application/vnd.oasis.opendocument.text-template": (FileKind.ODT, "mẫu OpenDocument văn bản (.ott)"),
+        "application/vnd.oasis.opendocument.spreadsheet": (FileKind.ODS, "tệp OpenDocument bảng tính (.ods)"),
+        "application/vnd.oasis.opendocument.spreadsheet-template": (FileKind.ODS, "mẫu OpenDocument bảng tính (.ots)")}
+_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+def _check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if len(infos) > MAX_MEMBERS:
+        raise FileRejected("file.too_large", detail=f"gói có {len(infos)} phần, vượt giới hạn {MAX_MEMBERS}")
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise FileRejected("file.too_large", detail=f"nội dung giải nén {_mb(total)}, vượt giới hạn "
+                                                   f"{_mb(limits.max_uncompressed_bytes)}")
+    lim = limits.max_compression_ratio
+    for i in infos:
+        if i.file_size >= MIB and i.file_size > lim * max(i.compress_size, 1):
+            raise FileRejected("file.too_large", detail=f"phần “{i.filename}” có tỉ lệ nén "
+                                                       f"{i.file_size / max(i.compress_size, 1):.0f}:1, vượt giới hạn "
+                                                       f"{lim:.0f}:1 (nghi là bom nén)")
+    if total >= MIB and total > lim * max(packed, 1):
+        raise FileRejected("file.too_large", detail=f"tỉ lệ nén của cả gói {total / max(packed, 1):.0f}:1, "
+                                                   f"vượt giới hạn {lim:.0f}:1 (nghi là bom nén)")
+
+
+def _sniff_zip(path: Path, size: int, limits: Limits) -> Sniffed:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        raise FileRejected("file.unreadable", detail="tệp nén bị hỏng hoặc bị cắt cụt (không có danh mục trung tâm)") from None
+    with zf:
+        infos = zf.infolist()
+        _check_zip_limits(infos, limits)
+        names = {i.filename.lower(): i.filename for i in infos}
+        if "mimetype" in names and "[content_types].xml" not in names:
+            mime = read_member(zf, names["mimetype"], 256).decode("ascii", "replace").strip()
+            if mime in _ODF:
+                if "meta-inf/manifest.xml" in names and \
+                        b"encryption-data" in read_member(zf, names["meta-inf/manifest.xml"], 4 * MIB):
+                    raise FileRejected("file.encrypted", detail="tệp OpenDocument được mã hóa bằng mật khẩu")
+                kind, detail = _ODF[mime]
+                return Sniffed(kind, any(n.startswith(("basic/", "scripts/")) for n in names), size, detail)
+            raise FileRejected("file.unsupported", detail=f"tệp nén loại “{mime[:60]}”, không phải Word/Excel")
+        if "[content_types].xml" not in names:
+            what = "tệp nén ZIP rỗng" if not infos else "tệp nén ZIP không phải tài liệu Office"
+            raise FileRejected("file.unreadable", detail=f"{what} (thiếu [Content_Types].xml)")
+        types = parse_xml(read_member(zf, names["[content_types].xml"], MIB), "[Content_Types].xml")
+        overrides = {(o.get("PartName") or "").lstrip("/").lower(): (o.get("ContentType") or "").strip().lower()
+                     for o in types.iter(f"{_CT_NS}Override")}
+        main = next(((part, _OOXML_MAIN[ct]) for part, ct in overrides.items() if ct in _OOXML_MAIN), None)
+        if main is None:
+            for key, what in _OOXML_OTHER:
+                if any(key in ct for ct in overrides.values()):
+                    raise FileRejected("file.unsupported", detail=what)
+            raise FileRejected("file.unreadable", detail="gói Office không có phần nội dung chính (Word/Excel)")
+        part, (kind, detail) = main
+        if part not in names:
+            raise FileRejected("file.unreadable", detail=f"gói Office thiếu phần nội dung chính “{part}”")
+        try:  # validate the main part's local header without inflating it
+            zf.open(names[part]).close()
+        except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError):
+            raise FileRejected("file.unreadable", detail=f"phần nội dung chính “{part}” bị hỏng") from None
+        macro = any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in names)
+        return Sniffed(kind, macro, size, detail)
+
+
+# ----------------------------------------------------------------------------------------------------- OLE2
+
+def _doc_encryption(ole, word: bytes) -> str | None:
+    """Why a .doc is encrypted (from its FIB), or None."""
+    if len(word) < 12:
+        raise FileRejected("file.unreadable", detail="luồng WordDocument quá ngắn (tệp Word hỏng)")
+    ident, nfib = struct.unpack_from("<HH", word, 0)
+    flags = struct.unpack_from("<H", word, 0x0A)[0]
+    if not flags & 0x0100:
+        return None
+    if flags & 0x8000 or ident == 0xA5DC:
+        return "tệp Word 97-2003 đặt mật khẩu (mã hóa XOR)" if ident == 0xA5EC else "tệp Word 6.0/95 đặt mật khẩu"
+    table = "1Table" if flags & 0x0200 else "0Table"
+    if ole.exists(table):
+        major = struct.unpack_from("<H", ole.openstream(table).read(4).ljust(4, b"\0"))[0]
+        if major in (2, 3, 4):
+            return "tệp Word 97-2003 đặt mật khẩu (mã hóa RC4 CryptoAPI)"
+    return "tệp Word 97-2003 đặt mật khẩu (mã hóa RC4)"
+
+
+def _xls_encryption(book: bytes) -> str | None:
+    """Look for FILEPASS (0x002F) in the workbook-globals substream of a BIFF5/8 stream."""
+    pos, n = 0, 0
+    while pos + 4 <= len(book) and n < 200:
+        rtype, rlen = struct.unpack_from("<HH", book, pos)
+        if rtype == 0x002F:
+            etype = struct.unpack_from("<H", book, pos + 4)[0] if rlen >= 2 else 0
+            return "tệp Excel 97-2003 đặt mật khẩu (" + ("mã hóa XOR)" if etype == 0 else "mã hóa RC4)")
+        if rtype == 0x000A:  # EOF of the globals substream
+            return None
+        pos, n = pos + 4 + rlen, n + 1
+    return None
+
+
+_OLE_OTHER = (("PowerPoint Document", "tệp PowerPoint 97-2003 (.ppt)"), ("VisioDocument", "tệp Visio (.vsd)"),
+              ("Quill", "tệp Publisher (.pub)"), ("__properties_version1.0", "thư Outlook (.msg)"))
+
+
+def _sniff_ole(path: Path, size: int) -> Sniffed:
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(str(path))
+    except Exception:  # olefile raises OSError and assorted parse errors on damaged files
+        raise FileRejected("file.unreadable", detail="tệp Office 97-2003 (OLE) bị hỏng, không mở được") from None
+    with ole:
+        try:
+            if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+                office = "Excel" if path.suffix.lower().startswith(".xl") else \
+                    "Word" if path.suffix.lower().startswith(".do") else "Office"
+                raise FileRejected("file.encrypted", detail=f"tệp {office} 2007 trở lên được mã hóa bằng mật khẩu")
+            macro = ole.exists("Macros") or ole.exists("_VBA_PROJECT_CUR")
+            if ole.exists("WordDocument"):
+                word = ole.openstream("WordDocument").read(64)
+                why = _doc_encryption(ole, word)
+                if why:
+                    raise FileRejected("file.encrypted", detail=why)
+                old = struct.unpack_from("<H", word, 0)[0] == 0xA5DC
+                return Sniffed(FileKind.DOC, macro, size, "tệp Word 6.0/95 (.doc)" if old else "tệp Word 97-2003 (.doc)")
+            for stream, what in (("Workbook", "tệp Excel 97-2003 (.xls)"), ("Book", "tệp Excel 5.0/95 (.xls)")):
+                if ole.exists(stream):
+                    why = _xls_encryption(ole.openstream(stream).read())
+                    if why:
+                        raise FileRejected("file.encrypted", detail=why)
+                    return Sniffed(FileKind.XLS, macro, size, what)
+            for top in ole.listdir(streams=True, storages=True):
+                for stream, what in _OLE_OTHER:
+                    if top and top[0] == stream:
+                        raise FileRejected("file.unsupported", detail=what)
+        except FileRejected:
+            raise
+        except Exception:
+            raise FileRejected("file.unreadable", detail="tệp Office 97-2003 (OLE) bị hỏng, không đọc được") from None
+    raise FileRejected("file.unsupported", detail="tệp OLE không phải Word/Excel")
+
+
+# ----------------------------------------------------------------------------------------------------- magic
+
+_BLANK = b" \t\r\n\x00\x0b\x0c"
+_PRE_OLE = {b"\xdb\xa5": "tệp Word for Windows 2.0 (định dạng trước Word 97)",
+            b"\x9b\xa5": "tệp Word for Windows 1.x (định dạng trước Word 97)",
+            b"\x31\xbe": "tệp Windows Write (.wri)", b"\x32\xbe": "tệp Windows Write (.wri)"}
+_IMAGES = ((b"\x89PNG\r\n\x1a\n", "ảnh PNG"), (b"\xff\xd8\xff", "ảnh JPEG"), (b"GIF87a", "ảnh GIF"),
+           (b"GIF89a", "ảnh GIF"), (b"II*\x00", "ảnh TIFF"), (b"MM\x00*", "ảnh TIFF"), (b"BM", "ảnh BMP"))
+_HTML_START = ("<?xml", "<head", "<meta", "<body", "<!--")  # then "<html" must follow in the head
+
+
+def _is_blank(path: Path, head: bytes) -> bool:
+    if head.strip(_BLANK):
+        return False
+    with path.open("rb") as fh:
+        while chunk := fh.read(MIB):
+            if chunk.strip(_BLANK):
+                return False
+    return True
+
+
+def _text_head(head: bytes) -> str | None:
+    """Decode the head as text (BOM-aware), or None if it looks binary."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return head[len(bom):].decode(enc, "ignore")
+    if b"\x00" in head:
+        return None
+    controls = sum(1 for b in head if b < 0x20 and b not in (9, 10, 12, 13, 26))
+    return head.decode("utf-8", "replace") if controls <= len(head) // 100 else None
+
+
+def _sniff_magic(path: Path, head: bytes, size: int) -> Sniffed:
+    if head[:2] in _PRE_OLE:
+        raise FileRejected("file.unsupported", detail=_PRE_OLE[head[:2]])
+    if head.startswith(b"\xffWPC"):
+        raise FileRejected("file.unsupported", detail="tệp WordPerfect")
+    if head.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"%PDF"):
+        return Sniffed(FileKind.PDF, False, size, "tệp PDF")
+    for magic, what in _IMAGES:
+        if head.startswith(magic):
+            return Sniffed(FileKind.IMAGE, False, size, what)
+    text = _text_head(head)
+    if text is None:
+        what = "tệp khóa tạm của Word/Excel (~$...)" if path.name.startswith("~$") else "tệp không rõ định dạng"
+        return Sniffed(FileKind.OTHER, False, size, what)
+    t = text.lstrip(" \t\r\n\ufeff")
+    low = t[:4096].lower()
+    if low.startswith("{\\rtf"):
+        return Sniffed(FileKind.RTF, False, size, "tệp RTF (Rich Text Format)")
+    if low.startswith("mime-version:"):
+        return Sniffed(FileKind.HTML, False, size, "trang web đơn tệp (MHTML) lưu từ Word")
+    if low.startswith("<?xml") and ("<w:worddocument" in low or 'progid="word.document"' in low):
+        return Sniffed(FileKind.OTHER, False, size, "tệp Word 2003 XML")
+    if low.startswith(("<html", "<!doctype html")) or low.startswith(_HTML_START) and "<html" in low:
+        return Sniffed(FileKind.HTML, False, size, "trang web (HTML)")
+    return Sniffed(FileKind.TEXT, False, size, "tệp văn bản thuần (text)")
+
+
+def sniff(path: Path, limits: Limits) -> Sniffed:
+    """Classify ``path`` by content; raise ``FileRejected`` for files that must be refused.
+
+    PDF, images, plain text and unknown files are returned (kinds PDF/IMAGE/TEXT/OTHER); the caller decides.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise FileRejected("file.too_large", detail=f"tệp {_mb(size)}, vượt giới hạn {_mb(limits.max_file_bytes)}")
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        raise FileRejected("file.unreadable", detail=f"không mở được tệp ({exc.strerror or exc})") from None
+    if size == 0 or _is_blank(path, head):
+        raise FileRejected("file.unreadable", detail="tệp rỗng")
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+        return _sniff_zip(path, size, limits)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return _sniff_ole(path, size)
+    return _sniff_magic(path, head, size)

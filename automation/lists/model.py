@@ -1,0 +1,57 @@
+"""The respondent list: the people a commune lists for the survey (plan, section II.3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# canonical columns of the list template the office sends to communes
+COLUMNS = ("stt", "name", "address", "phone", "field", "procedure", "submitted", "received")
+COLUMN_TITLES = {
+    "stt": "STT",
+    "name": "Họ và tên",
+    "address": "Địa chỉ",
+    "phone": "Số điện thoại",
+    "field": "Lĩnh vực",
+    "procedure": "Tên thủ tục hành chính",
+    "submitted": "Ngày nộp hồ sơ",
+    "received": "Ngày nhận kết quả",
+}
+REQUIRED_COLUMNS = ("name", "address", "procedure")
+
+
+@dataclass
+class Respondent:
+    row: int  # 1-based position among the data rows of the list table
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    field: str = ""
+    procedure: str = ""
+    submitted_text: str = ""
+    received_text: str = ""
+    stt: str = ""
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "name": self.name, "address": self.address, "phone": self.phone,
+                "field": self.field, "procedure": self.procedure,
+                "submitted": self.submitted_text, "received": self.received_text}
+
+
+@dataclass
+class RespondentList:
+    table: int  # 1-based index of the table in the document
+    columns: dict[str, int]  # canonical column -> index in the table grid
+    headers: dict[str, str]  # canonical column -> header text as written
+    respondents: list[Respondent] = field(default_factory=list)
+    heading: list[str] = field(default_factory=list)  # paragraphs above the table
+
+    def title_of(self, column: str) -> str:
+        return self.headers.get(column) or COLUMN_TITLES[column]
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    value: dt.date | None
+    text: str
+    error: str = ""  # Vietnamese reason when the text is not a readable date

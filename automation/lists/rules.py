@@ -1,0 +1,157 @@
+"""The plan's rules for a respondent list (section II.3), each a stable problem code with a location."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from automation import vntext
+from automation.config import Settings
+from automation.lists.model import RespondentList
+from automation.lists.values import is_vietnamese_phone, parse_date, says_not_received
+from automation.problems import Location, Problem, problem
+from automation.units import Unit
+
+_FMT = "%d/%m/%Y"
+
+# "xã X", "thị trấn X", "huyện Y", "tỉnh Z" in an address; the name runs to the next separator or prefix
+_PREFIX = re.compile(r"(?<!\w)(xã|thị trấn|tt\.?|phường|p\.|huyện|h\.|quận|thị xã|tx\.?|thành phố|tp\.?|tỉnh|t\.)"
+                     r"(?=[\s.]|$)", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[,;\-–/()]")
+_COMMUNE_LEVEL = ("xã", "thị trấn", "tt", "phường", "p")
+_DISTRICT_LEVEL = ("huyện", "h", "quận", "thị xã", "tx")
+_PROVINCE_LEVEL = ("tỉnh", "t")
+_CITY = ("thành phố", "tp")
+
+
+def _loc(rl: RespondentList, row: int | None = None, column: str | None = None) -> Location:
+    return Location(table=rl.table, row=row, column=rl.title_of(column) if column else None)
+
+
+def check_list(rl: RespondentList, unit: Unit | None, settings: Settings) -> list[Problem]:
+    rules = settings.list_rules
+    out: list[Problem] = []
+    people = rl.respondents
+    if len(people) != rules.size:
+        out.append(problem("list.count", _loc(rl), found=len(people), expected=rules.size))
+
+    start, end = rules.window_start, rules.window_end
+    window = {"start": start.strftime(_FMT), "end": end.strftime(_FMT), "year": settings.year}
+    seen: dict[tuple[str, str], int] = {}
+    if "received" not in rl.columns:
+        out.append(problem("list.result_not_received", Location(table=rl.table, column="Ngày nhận kết quả")))
+    for p in people:
+        for col, label, value in (("name", "họ và tên", p.name), ("address", "địa chỉ", p.address),
+                                  ("procedure", "tên thủ tục hành chính", p.procedure)):
+            if not value:
+                out.append(problem("list.missing_value", _loc(rl, p.row, col), what=label))
+
+        submitted = parse_date(p.submitted_text) if "submitted" in rl.columns else None
+        if "received" in rl.columns:
+            received = parse_date(p.received_text)
+            if received.value is None and (not received.text or says_not_received(received.text)):
+                out.append(problem("list.result_not_received", _loc(rl, p.row, "received")))
+                received = None
+        else:
+            received = None
+        for col, parsed in (("submitted", submitted), ("received", received)):
+            if parsed is None or not parsed.text:
+                continue
+            if parsed.value is None:
+                out.append(problem("list.bad_date", _loc(rl, p.row, col), detail=parsed.error, **window))
+            elif not start <= parsed.value <= end:
+                out.append(problem("list.date_out_of_window", _loc(rl, p.row, col),
+                                   value=parsed.value.strftime(_FMT), **window))
+        if submitted and received and submitted.value and received.value and received.value < submitted.value:
+            out.append(problem("list.bad_date", _loc(rl, p.row, "received"), **window,
+                               detail=f"ngày nhận kết quả {received.text} trước ngày nộp hồ sơ {submitted.text}"))
+
+        if p.address and unit is not None:
+            reason = address_not_local(p.address, unit, settings)
+            if reason:
+                out.append(problem("list.address_not_local", _loc(rl, p.row, "address"),
+                                   address=p.address, detail=reason))
+
+        if p.name:
+            ident = (vntext.key(p.name), vntext.key(p.address) if p.address else vntext.key(p.phone))
+            if ident in seen:
+                out.append(problem("list.duplicate", _loc(rl, p.row, "name"), other=seen[ident], name=p.name))
+            else:
+                seen[ident] = p.row
+
+        if p.phone and "phone" in rl.columns and not is_vietnamese_phone(p.phone):
+            out.append(problem("list.bad_phone", _loc(rl, p.row, "phone"), value=p.phone))
+
+    out.extend(_representativeness(rl, settings))
+    return out
+
+
+def _representativeness(rl: RespondentList, settings: Settings) -> list[Problem]:
+    rules = settings.list_rules
+    fields = Counter(vntext.key(p.field) for p in rl.respondents if p.field)
+    names = {}
+    for p in rl.respondents:
+        if p.field:
+            names.setdefault(vntext.key(p.field), p.field)
+    total = sum(fields.values())
+    if not rl.respondents:
+        return []
+    if not total:
+        return [problem("list.fields_not_representative", _loc(rl, column="field"),
+                        detail="danh sách không ghi lĩnh vực thủ tục hành chính")]
+    reasons = []
+    if len(fields) < rules.min_fields:
+        reasons.append(f"chỉ có {len(fields)} lĩnh vực, cần ít nhất {rules.min_fields}")
+    top, count = fields.most_common(1)[0]
+    if count / total > rules.max_field_share:
+        reasons.append(f"lĩnh vực “{names[top]}” chiếm {count}/{total} người "
+                       f"(quá {round(rules.max_field_share * 100)}%)")
+    if reasons:
+        return [problem("list.fields_not_representative", _loc(rl, column="field"), detail="; ".join(reasons))]
+    return []
+
+
+def _level(prefix: str) -> str:
+    p = prefix.lower().rstrip(".")
+    for name, group in (("commune", _COMMUNE_LEVEL), ("district", _DISTRICT_LEVEL),
+                        ("province", _PROVINCE_LEVEL), ("city", _CITY)):
+        if p in group:
+            return name
+    return ""
+
+
+def address_not_local(address: str, unit: Unit, settings: Settings) -> str:
+    """Why ``address`` is outside ``unit`` (plan: exclusion 2), or "" when it is local.
+
+    An address is not local when it names, after "xã/thị trấn/phường", a place other than the unit; a
+    district other than the configured one; a province or city other than the configured province; or,
+    without any prefix, another unit of the list and not this one.
+    """
+    text = vntext.clean(address)
+    own = {vntext.key(n) for n in (unit.name, *unit.aliases)}
+    district = vntext.key(settings.authority.district) if settings.authority.district else ""
+    province = vntext.key(settings.authority.province) if settings.authority.province else ""
+    prefixes = list(_PREFIX.finditer(text))
+    for i, m in enumerate(prefixes):
+        stop = prefixes[i + 1].start() if i + 1 < len(prefixes) else len(text)
+        raw = _SEPARATORS.split(text[m.end():stop], maxsplit=1)[0].strip(" .")
+        level, name = _level(m.group(1)), vntext.key(raw)
+        if not name:
+            continue
+        where = f"nêu {m.group(1)} {raw}"
+        if level == "commune" and name not in own:
+            return where
+        if level == "district" and district and name != district:
+            return where
+        if level in ("province", "city") and province and name != province:
+            return where
+    # bare names: "Thôn Đông, Yên Bình" names another unit of the list without naming this one
+    segments = [vntext.key(s) for s in re.split(r"[,;\-–]", text)]
+    if any(s in own for s in segments):
+        return ""
+    for other in settings.units:
+        if other.code == unit.code:
+            continue
+        if vntext.key(other.name) in segments:
+            return f"nêu {other.full_name}"
+    return ""

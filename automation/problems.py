@@ -1,0 +1,176 @@
+"""User-facing problems: stable codes, severities and Vietnamese messages, in one place.
+
+Every finding the tool reports to a person (CLI, JSON, feedback letters, status sheet) is a
+:class:`Problem` built from :data:`CATALOG`.  Failures that stop an operation are raised as
+:class:`CchcError` subclasses carrying a problem; the CLI turns them into a message in one place
+(:func:`automation.cli.main`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return "Lỗi" if self is Severity.ERROR else "Cảnh báo"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a table (1-based), a data row (1-based, as STT counts) and a column header."""
+
+    table: int | None = None
+    row: int | None = None
+    column: str | None = None
+    part: str | None = None  # e.g. "tiêu đề", "chân trang", a sheet name
+
+    def describe(self) -> str:
+        bits = []
+        if self.part:
+            bits.append(self.part)
+        if self.table is not None:
+            bits.append(f"bảng {self.table}")
+        if self.row is not None:
+            bits.append(f"dòng {self.row}")
+        if self.column:
+            bits.append(f"cột “{self.column}”")
+        return ", ".join(bits)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in (("table", self.table), ("row", self.row),
+                                  ("column", self.column), ("part", self.part)) if v is not None}
+
+
+@dataclass(frozen=True)
+class Entry:
+    severity: Severity
+    message: str  # str.format template
+    fix: str  # how to fix it, for feedback letters
+
+
+def _e(sev: str, message: str, fix: str) -> Entry:
+    return Entry(Severity(sev), message, fix)
+
+
+CATALOG: dict[str, Entry] = {
+    # files
+    "file.unreadable": _e("error", "Không đọc được tệp: {detail}.",
+                          "Mở tệp bằng Word/Excel, kiểm tra nội dung và lưu lại, rồi gửi lại."),
+    "file.encrypted": _e("error", "Tệp được đặt mật khẩu hoặc bảo vệ quyền truy cập ({detail}), không thể mở để kiểm tra.",
+                         "Gỡ mật khẩu (Tệp > Thông tin > Bảo vệ tài liệu) rồi gửi lại."),
+    "file.unsupported": _e("error", "Loại tệp không được tiếp nhận: {detail}.",
+                           "Gửi danh sách bằng tệp Word (.doc hoặc .docx), biểu chấm điểm bằng tệp Excel (.xlsx)."),
+    "file.too_large": _e("error", "Tệp quá lớn: {detail}.",
+                         "Bỏ ảnh và đối tượng nhúng không cần thiết, lưu lại rồi gửi lại."),
+    "file.conversion_failed": _e("error", "Không chuyển đổi được tệp định dạng cũ: {detail}.",
+                                 "Mở tệp bằng Word và lưu dưới dạng .docx rồi gửi lại."),
+    # units
+    "unit.unknown": _e("error", "Không xác định được đơn vị gửi: {detail}.",
+                       "Ghi rõ tên xã, thị trấn ở tiêu đề văn bản hoặc trong tên tệp."),
+    # Word formatting
+    "font.not_times_new_roman": _e("error", "Chữ dùng phông “{font}” thay vì Times New Roman, ví dụ “{sample}” "
+                                            "({count} đoạn chữ).",
+                                   "Chọn toàn bộ văn bản (Ctrl+A) và đặt phông Times New Roman."),
+    "encoding.legacy": _e("error", "Văn bản gõ bằng bảng mã cũ {encoding} (phông “{font}”), ví dụ “{sample}” "
+                                   "(đọc đúng là “{decoded}”; {count} đoạn chữ). Lệnh “cchc convert” sửa được lỗi này.",
+                          "Chuyển sang Unicode bằng lệnh “cchc convert” (hoặc Unikey Toolkit) rồi đặt phông Times New Roman."),
+    # the respondent list
+    "list.table_missing": _e("error", "Không tìm thấy bảng danh sách có các cột Họ và tên, Địa chỉ, Thủ tục hành chính.",
+                             "Lập danh sách theo mẫu (bảng có các cột STT, Họ và tên, Địa chỉ, Số điện thoại, "
+                             "Lĩnh vực, Tên thủ tục hành chính, Ngày nộp hồ sơ, Ngày nhận kết quả)."),
+    "list.count": _e("error", "Danh sách có {found} người, cần đúng {expected} người.",
+                     "Bổ sung hoặc bớt cho đủ {expected} người."),
+    "list.missing_value": _e("error", "Thiếu {what}.", "Điền đủ họ tên, địa chỉ và tên thủ tục hành chính."),
+    "list.bad_date": _e("error", "Ngày không hợp lệ: {detail}.",
+                        "Ghi ngày theo dạng ngày/tháng/năm (ví dụ 05/03/{year}); ngày nhận kết quả không trước ngày nộp."),
+    "list.date_out_of_window": _e("error", "Ngày {value} nằm ngoài khoảng {start} – {end}.",
+                                  "Chỉ đưa vào người giao dịch và nhận kết quả trong khoảng {start} – {end}."),
+    "list.result_not_received": _e("error", "Chưa có ngày nhận kết quả (người chưa nhận kết quả không được đưa vào danh sách).",
+                                   "Thay bằng người đã nhận kết quả giải quyết thủ tục hành chính."),
+    "list.address_not_local": _e("error", "Địa chỉ “{address}” không thuộc địa phương ({detail}).",
+                                 "Thay bằng người có địa chỉ tại địa phương."),
+    "list.duplicate": _e("error", "Trùng người với dòng {other}: {name}.", "Bỏ dòng trùng và bổ sung người khác."),
+    "list.fields_not_representative": _e("warning", "Danh sách chưa đại diện các lĩnh vực thủ tục hành chính: {detail}.",
+                                         "Chọn người thuộc nhiều lĩnh vực thủ tục hành chính khác nhau của đơn vị."),
+    "list.bad_phone": _e("warning", "Số điện thoại “{value}” không phải số điện thoại Việt Nam.",
+                         "Ghi số di động 10 chữ số (ví dụ 0912345678) hoặc số cố định có mã vùng."),
+    # configuration (raised, not reported per file)
+    "config.invalid": _e("error", "Cấu hình không hợp lệ ở khóa “{key}”: {detail}.", "Sửa tệp cchc.toml."),
+    "config.missing": _e("error", "Không tìm thấy tệp cấu hình {path}.",
+                         "Chạy “cchc init THƯ_MỤC” để tạo không gian làm việc mới."),
+    "usage.bad_argument": _e("error", "{detail}.", ""),
+    "workspace.exists": _e("error", "Thư mục {path} đã có không gian làm việc.", "Chọn thư mục khác."),
+    "tool.libreoffice_missing": _e("error", "Không tìm thấy LibreOffice (soffice) để đọc tệp định dạng cũ.",
+                                   "Cài LibreOffice hoặc chạy lệnh cài đặt trong README."),
+}
+
+
+class _SafeDict(dict):
+    def __missing__(self, key):  # a missing field never crashes message rendering
+        return "…"
+
+
+def render(template: str, params: dict) -> str:
+    return unicodedata.normalize("NFC", template.format_map(_SafeDict(params)))
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    severity: Severity
+    message: str
+    location: Location | None = None
+    fix: str = ""
+    params: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": self.location.as_dict() if self.location else None,
+        }
+
+    def describe(self) -> str:
+        where = self.location.describe() if self.location else ""
+        return f"[{self.code}] {self.message}" + (f" ({where})" if where else "")
+
+
+def problem(code: str, location: Location | None = None, **params) -> Problem:
+    """Build the problem ``code`` with its catalogued severity and Vietnamese message."""
+    entry = CATALOG[code]
+    return Problem(code, entry.severity, render(entry.message, params), location,
+                   render(entry.fix, params), dict(params))
+
+
+class CchcError(Exception):
+    """A user-facing failure with a stable problem code; shown by the CLI without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, code: str, **params):
+        self.problem = problem(code, **params)
+        super().__init__(self.problem.message)
+
+    @property
+    def code(self) -> str:
+        return self.problem.code
+
+
+class FileRejected(CchcError):
+    """The format layer refuses a file (file.* codes)."""
+
+
+class ConfigError(CchcError):
+    exit_code = 2
+
+
+class UsageError(CchcError):
+    exit_code = 2

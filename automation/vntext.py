@@ -1,0 +1,64 @@
+"""Vietnamese text normalisation for matching: NFC/NFD, tone placement, diacritics, case.
+
+"Lũng Hoà" (old tone placement) and "Lũng Hòa" (new), typed in NFC or NFD, in any case, all give the
+same :func:`key`.  :func:`ascii_key` drops every diacritic (file names such as ``Tam_Phuc``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean(text: str) -> str:
+    """NFC, non-breaking spaces and runs of white space folded to one space, trimmed."""
+    return _SPACES.sub(" ", nfc(text).replace("\u00a0", " ")).strip()
+
+
+def _word_key(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = "".join(ch for ch in decomposed if ch in TONE_MARKS)
+    base = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
+    # the tone goes to the end of the syllable: placement on "oà" vs "òa" no longer matters
+    return unicodedata.normalize("NFC", base) + tones
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(nfc(text).replace("_", " "))
+
+
+def key(text: str) -> str:
+    """A matching key tolerant of NFC/NFD, tone placement, case and spacing."""
+    return " ".join(_word_key(w) for w in words(text))
+
+
+def strip_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    out = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return out.replace("đ", "d").replace("Đ", "D")
+
+
+def ascii_key(text: str) -> str:
+    """Key with every diacritic removed: ``Tam_Phuc`` and ``Tam Phúc`` agree."""
+    return " ".join(strip_diacritics(w).lower() for w in words(text))
+
+
+def is_ascii(text: str) -> bool:
+    return all(ord(ch) < 128 for ch in text)
+
+
+def contains_words(haystack: str, needle: str) -> list[int]:
+    """Word offsets where the word sequence ``needle`` occurs in ``haystack`` (both already keys)."""
+    hay, nee = haystack.split(), needle.split()
+    if not nee:
+        return []
+    n = len(nee)
+    return [i for i in range(len(hay) - n + 1) if hay[i:i + n] == nee]
