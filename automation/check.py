@@ -9,6 +9,7 @@ report.
 from __future__ import annotations
 
 import logging
+import warnings
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,14 +150,19 @@ def check_workbook(xlsx: Path, original: Path, settings: Settings, report: FileR
     report.kind = "workbook"
     ooxml.refuse_dtds(xlsx)
     try:
-        wb = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # openpyxl warns (in English) about every extension it drops
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise FileRejected("file.unreadable", detail=f"bảng tính hỏng ({type(exc).__name__})") from None
     try:
         texts = []
         found = False
         for ws in wb.worksheets:
-            for row in ws.iter_rows(max_row=30, max_col=12, values_only=True):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rows = list(ws.iter_rows(max_row=30, max_col=12, values_only=True))
+            for row in rows:
                 cells = [str(v) for v in row if isinstance(v, str)]
                 texts.extend(cells)
                 if any("mã tiêu chí" in c.lower() for c in cells):
@@ -173,6 +179,7 @@ def check_workbook(xlsx: Path, original: Path, settings: Settings, report: FileR
 
 _WORD_KINDS = {FileKind.DOCX, FileKind.DOC, FileKind.RTF, FileKind.HTML, FileKind.ODT}
 _SHEET_KINDS = {FileKind.XLSX, FileKind.XLS, FileKind.ODS}
+_MACRO_WORD_SUFFIXES = {".docm", ".dotm"}
 
 
 def check_paths(paths: list[Path], settings: Settings, progress=None) -> list[FileReport]:
@@ -189,7 +196,12 @@ def check_paths(paths: list[Path], settings: Settings, progress=None) -> list[Fi
             rep.problems.append(problem("file.unreadable", detail=f"không mở được tệp ({exc.strerror})"))
             continue
         kind = rep.sniffed.kind
-        if kind in _WORD_KINDS or kind in _SHEET_KINDS:
+        if kind in _WORD_KINDS and (rep.sniffed.macro or rep.path.suffix.lower() in _MACRO_WORD_SUFFIXES):
+            # Word files carrying (or claiming to carry) VBA are not opened: a security rule, not a format one
+            why = "có macro (mã lệnh VBA)" if rep.sniffed.macro else f"mang đuôi {rep.path.suffix} của văn bản có macro"
+            rep.problems.append(problem("file.unsupported", detail=f"{rep.sniffed.detail} {why}, không tiếp nhận "
+                                        "vì lý do an toàn; hãy lưu lại dưới dạng .docx"))
+        elif kind in _WORD_KINDS or kind in _SHEET_KINDS:
             todo.append(rep)
         else:
             rep.problems.append(problem("file.unsupported", detail=rep.sniffed.detail))
@@ -200,7 +212,8 @@ def check_paths(paths: list[Path], settings: Settings, progress=None) -> list[Fi
         if legacy_files:  # stage: convert, one batch per target format
             from automation.formats.convert import Converter  # noqa: PLC0415 (LibreOffice is heavy)
             try:
-                conv = stack.enter_context(Converter(timeout_s=settings.limits.conversion_timeout_s))
+                conv = stack.enter_context(Converter(timeout_s=settings.limits.conversion_timeout_s,
+                                                              limits=settings.limits))
                 for target, kinds in (("docx", _WORD_KINDS), ("xlsx", _SHEET_KINDS)):
                     batch = [r.path for r in legacy_files if r.sniffed.kind in kinds]
                     if batch:

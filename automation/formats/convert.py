@@ -22,7 +22,7 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from automation.formats.sniff import FileKind, Sniffed, sniff
+from automation.formats.sniff import FileKind, looks_like_mhtml, sniff
 from automation.problems import CchcError, FileRejected
 
 if TYPE_CHECKING:
@@ -107,7 +107,11 @@ def _mhtml_to_html(src: Path, dst: Path) -> bool:
 
 
 class Converter:
-    """Owns one private LibreOffice profile in a temporary folder; converts files in batches (one process each)."""
+    """Owns one private LibreOffice profile in a temporary folder; converts files in batches (one process each).
+
+    Outputs are written inside that temporary folder and deleted by :meth:`close`: copy what you keep first.
+    ``limits`` (for sniffing inputs and outputs) default to the built-in settings.
+    """
 
     per_file_s = 2.0  # extra batch time allowed per file
 
@@ -120,7 +124,7 @@ class Converter:
             from automation.config import default_settings
             limits = default_settings().limits
         self.limits = limits
-        self.root = Path(tempfile.mkdtemp(prefix="cchc-lo-", dir=workdir))
+        self.root = Path(tempfile.mkdtemp(prefix="cchc-lo-", dir=workdir)).resolve()
         self.profile = self.root / "profile"
         self._batches = 0
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.root), True)
@@ -177,7 +181,7 @@ class Converter:
                     alone = self._run([name], indir, outdir, target_ext, self.timeout_s)
                     problem = self._check(name, outdir, target_ext)
                     if problem and alone is None:
-                        problem = f"quá thời gian chuyển đổi ({self.timeout_s:.0f} giây)"
+                        problem = f"quá thời gian chuyển đổi ({self.timeout_s:g} giây)".replace(".", ",")
                 if problem:
                     results[staged[name]] = FileRejected("file.conversion_failed", detail=problem)
                 else:
@@ -188,17 +192,16 @@ class Converter:
 
     def _stage(self, src: Path, indir: Path, stem: str, target_ext: str) -> str:
         """Check ``src`` and copy it under a unique ascii name with the extension of what it really is."""
-        sniffed: Sniffed = sniff(src, self.limits)
+        sniffed = sniff(src, self.limits)
         family = _FAMILY[target_ext]
         if sniffed.kind not in _SUFFIX:
-            raise FileRejected("file.unreadable", detail=f"nội dung không phải tệp Word/Excel ({sniffed.detail})")
+            raise FileRejected("file.unreadable", detail=f"nội dung không phải tệp Word/Excel: {sniffed.detail}")
         if family and sniffed.family != family:
             want = "văn bản Word" if family == "word" else "bảng tính Excel"
             raise FileRejected("file.unsupported", detail=f"{sniffed.detail} không chuyển được thành {want}")
         name = stem + _SUFFIX[sniffed.kind]
         with src.open("rb") as fh:
-            is_mhtml = sniffed.kind is FileKind.HTML and fh.read(512).lstrip(b" \t\r\n\xef\xbb\xbf") \
-                .lower().startswith(b"mime-version:")
+            is_mhtml = sniffed.kind is FileKind.HTML and looks_like_mhtml(fh.read(4096))
         if is_mhtml:
             if not _mhtml_to_html(src, indir / name):
                 raise FileRejected("file.unreadable", detail="trang web đơn tệp (MHTML) không có phần HTML")
@@ -231,9 +234,12 @@ class Converter:
         if not out.is_file() or out.stat().st_size == 0:
             return "LibreOffice không mở được hoặc không chuyển được tệp (tệp hỏng hoặc sai định dạng)"
         want = _TARGETS[target_ext][1]
-        if want is None:
+        if want is None:  # a PDF must start with %PDF and end with %%EOF (a killed writer leaves no trailer)
             with out.open("rb") as fh:
-                return None if fh.read(1024).lstrip().startswith(b"%PDF") else "tệp kết quả không phải PDF"
+                head = fh.read(1024)
+                fh.seek(max(0, out.stat().st_size - 1024))
+                whole = head.lstrip().startswith(b"%PDF") and b"%%EOF" in fh.read()
+            return None if whole else "tệp kết quả không phải PDF hoàn chỉnh"
         try:
             ok = sniff(out, self.limits).kind is want
         except FileRejected:

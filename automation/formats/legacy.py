@@ -77,6 +77,10 @@ for _b in range(0x80, 0xA0):
 
 _TCVN3_DECODE: dict[str, str] = {chr(b): u for b, u in TCVN3_TABLE.items()}
 _VNI_DECODE: dict[str, str] = {seq.decode("latin-1"): u for u, seq in VNI_TABLE.items()}
+# Shift held for the base letter only: an upper-case base with the lower-case mark byte ("Uû" shows as "Ủ")
+for _u, _seq in VNI_TABLE.items():
+    if len(_seq) == 2 and _u.isupper() and 0xC0 <= _seq[1] <= 0xDF:
+        _VNI_DECODE.setdefault(bytes([_seq[0], _seq[1] + 0x20]).decode("latin-1"), _u)
 # Characters (as chr(byte)) that decoding changes: the "suspicious" characters of each encoding.
 _LEGACY_CHARS: dict[str, frozenset[str]] = {
     TCVN3: frozenset(_TCVN3_DECODE),

@@ -18,7 +18,7 @@ from automation.config import Limits
 from automation.formats import legacy
 from automation.formats.ooxml import Package
 from automation.formats.sniff import FileKind, sniff
-from automation.formats.word import SLOTS, THEME_ATTR, RunFonts, run_text_elements, w
+from automation.formats.word import SLOTS, THEME_ATTR, RunFonts, w
 from automation.problems import FileRejected
 
 TNR = "Times New Roman"
@@ -47,21 +47,49 @@ def _set_tnr(rpr_parent, create: bool) -> bool:
     return True
 
 
+# LibreOffice writes the TCVN3 letter ư (byte 0xAD, the soft hyphen) as a w:softHyphen element
+_TEXTISH = {w("t"), w("softHyphen")}
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _piece(el) -> str:
+    return (el.text or "") if el.tag == w("t") else "\u00ad"
+
+
+def _decode_run(r, enc: str, font: str | None) -> None:
+    """Merge each stretch of text and soft hyphens into one w:t holding the decoded text."""
+    stretch: list = []
+
+    def flush() -> None:
+        if not stretch:
+            return
+        t = etree.Element(w("t"))
+        t.text = legacy.decode("".join(_piece(el) for el in stretch), enc, font)
+        t.set(_XML_SPACE, "preserve")
+        stretch[0].addprevious(t)
+        for el in stretch:
+            r.remove(el)
+        stretch.clear()
+
+    for el in list(r):
+        if el.tag in _TEXTISH:
+            stretch.append(el)
+        else:
+            flush()
+    flush()
+
+
 def _fix_part(root, fonts: RunFonts) -> tuple[int, int]:
     decoded = refonted = 0
-    for r in root.iter(w("r")):
-        ts = run_text_elements(r)
-        text = "".join(t.text or "" for t in ts)
+    for r in list(root.iter(w("r"))):
+        text = "".join(_piece(el) for el in r if el.tag in _TEXTISH)
         if not text:
             continue
         f, _hidden = fonts.of(r)
         font = f.hAnsi if any(ord(c) > 0x7F for c in text) else f.ascii
         enc = legacy.detect(text, font)
         if enc:
-            for t in ts:
-                if t.text:
-                    t.text = legacy.decode(t.text, enc, font)
-                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            _decode_run(r, enc, font)
             decoded += 1
         rpr = r.find(w("rPr"))
         if rpr is None:

@@ -71,7 +71,6 @@ def _mb(n: float) -> str:
     return f"{n / MIB:.1f}".replace(".", ",") + " MB"
 
 
-# ----------------------------------------------------------------------------------------------- XML and members
 
 _START_TAG = re.compile(rb"<[^?!]")
 
@@ -120,7 +119,6 @@ def read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
     return data
 
 
-# ----------------------------------------------------------------------------------------------------- zip
 
 _OOXML_MAIN = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": (FileKind.DOCX, "tệp Word (.docx)"),
@@ -145,8 +143,7 @@ _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 def _check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     if len(infos) > MAX_MEMBERS:
         raise FileRejected("file.too_large", detail=f"gói có {len(infos)} phần, vượt giới hạn {MAX_MEMBERS}")
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos)
+    total, packed = sum(i.file_size for i in infos), sum(i.compress_size for i in infos)
     if total > limits.max_uncompressed_bytes:
         raise FileRejected("file.too_large", detail=f"nội dung giải nén {_mb(total)}, vượt giới hạn "
                                                    f"{_mb(limits.max_uncompressed_bytes)}")
@@ -175,7 +172,7 @@ def _sniff_zip(path: Path, size: int, limits: Limits) -> Sniffed:
             if mime in _ODF:
                 if "meta-inf/manifest.xml" in names and \
                         b"encryption-data" in read_member(zf, names["meta-inf/manifest.xml"], 4 * MIB):
-                    raise FileRejected("file.encrypted", detail="tệp OpenDocument được mã hóa bằng mật khẩu")
+                    raise FileRejected("file.encrypted", detail="tệp OpenDocument, nội dung được mã hóa")
                 kind, detail = _ODF[mime]
                 return Sniffed(kind, any(n.startswith(("basic/", "scripts/")) for n in names), size, detail)
             raise FileRejected("file.unsupported", detail=f"tệp nén loại “{mime[:60]}”, không phải Word/Excel")
@@ -202,24 +199,22 @@ def _sniff_zip(path: Path, size: int, limits: Limits) -> Sniffed:
         return Sniffed(kind, macro, size, detail)
 
 
-# ----------------------------------------------------------------------------------------------------- OLE2
 
 def _doc_encryption(ole, word: bytes) -> str | None:
     """Why a .doc is encrypted (from its FIB), or None."""
     if len(word) < 12:
         raise FileRejected("file.unreadable", detail="luồng WordDocument quá ngắn (tệp Word hỏng)")
-    ident, nfib = struct.unpack_from("<HH", word, 0)
-    flags = struct.unpack_from("<H", word, 0x0A)[0]
+    ident, flags = struct.unpack_from("<H", word, 0)[0], struct.unpack_from("<H", word, 0x0A)[0]
     if not flags & 0x0100:
         return None
     if flags & 0x8000 or ident == 0xA5DC:
-        return "tệp Word 97-2003 đặt mật khẩu (mã hóa XOR)" if ident == 0xA5EC else "tệp Word 6.0/95 đặt mật khẩu"
+        return "tệp Word 97-2003, mã hóa XOR" if ident == 0xA5EC else "tệp Word 6.0/95, mã hóa XOR"
     table = "1Table" if flags & 0x0200 else "0Table"
     if ole.exists(table):
         major = struct.unpack_from("<H", ole.openstream(table).read(4).ljust(4, b"\0"))[0]
         if major in (2, 3, 4):
-            return "tệp Word 97-2003 đặt mật khẩu (mã hóa RC4 CryptoAPI)"
-    return "tệp Word 97-2003 đặt mật khẩu (mã hóa RC4)"
+            return "tệp Word 97-2003, mã hóa RC4 CryptoAPI"
+    return "tệp Word 97-2003, mã hóa RC4"
 
 
 def _xls_encryption(book: bytes) -> str | None:
@@ -229,7 +224,7 @@ def _xls_encryption(book: bytes) -> str | None:
         rtype, rlen = struct.unpack_from("<HH", book, pos)
         if rtype == 0x002F:
             etype = struct.unpack_from("<H", book, pos + 4)[0] if rlen >= 2 else 0
-            return "tệp Excel 97-2003 đặt mật khẩu (" + ("mã hóa XOR)" if etype == 0 else "mã hóa RC4)")
+            return "tệp Excel 97-2003, bản ghi FILEPASS, " + ("mã hóa XOR" if etype == 0 else "mã hóa RC4")
         if rtype == 0x000A:  # EOF of the globals substream
             return None
         pos, n = pos + 4 + rlen, n + 1
@@ -252,7 +247,7 @@ def _sniff_ole(path: Path, size: int) -> Sniffed:
             if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
                 office = "Excel" if path.suffix.lower().startswith(".xl") else \
                     "Word" if path.suffix.lower().startswith(".do") else "Office"
-                raise FileRejected("file.encrypted", detail=f"tệp {office} 2007 trở lên được mã hóa bằng mật khẩu")
+                raise FileRejected("file.encrypted", detail=f"tệp {office} 2007 trở lên, mã hóa toàn bộ (EncryptedPackage)")
             macro = ole.exists("Macros") or ole.exists("_VBA_PROJECT_CUR")
             if ole.exists("WordDocument"):
                 word = ole.openstream("WordDocument").read(64)
@@ -267,10 +262,10 @@ def _sniff_ole(path: Path, size: int) -> Sniffed:
                     if why:
                         raise FileRejected("file.encrypted", detail=why)
                     return Sniffed(FileKind.XLS, macro, size, what)
-            for top in ole.listdir(streams=True, storages=True):
-                for stream, what in _OLE_OTHER:
-                    if top and top[0] == stream:
-                        raise FileRejected("file.unsupported", detail=what)
+            tops = {entry[0] for entry in ole.listdir(streams=True, storages=True) if entry}
+            for stream, what in _OLE_OTHER:
+                if stream in tops:
+                    raise FileRejected("file.unsupported", detail=what)
         except FileRejected:
             raise
         except Exception:
@@ -278,15 +273,21 @@ def _sniff_ole(path: Path, size: int) -> Sniffed:
     raise FileRejected("file.unsupported", detail="tệp OLE không phải Word/Excel")
 
 
-# ----------------------------------------------------------------------------------------------------- magic
 
 _BLANK = b" \t\r\n\x00\x0b\x0c"
 _PRE_OLE = {b"\xdb\xa5": "tệp Word for Windows 2.0 (định dạng trước Word 97)",
             b"\x9b\xa5": "tệp Word for Windows 1.x (định dạng trước Word 97)",
             b"\x31\xbe": "tệp Windows Write (.wri)", b"\x32\xbe": "tệp Windows Write (.wri)"}
 _IMAGES = ((b"\x89PNG\r\n\x1a\n", "ảnh PNG"), (b"\xff\xd8\xff", "ảnh JPEG"), (b"GIF87a", "ảnh GIF"),
-           (b"GIF89a", "ảnh GIF"), (b"II*\x00", "ảnh TIFF"), (b"MM\x00*", "ảnh TIFF"), (b"BM", "ảnh BMP"))
+           (b"GIF89a", "ảnh GIF"), (b"II*\x00", "ảnh TIFF"), (b"MM\x00*", "ảnh TIFF"))
 _HTML_START = ("<?xml", "<head", "<meta", "<body", "<!--")  # then "<html" must follow in the head
+
+
+def looks_like_mhtml(head: bytes) -> bool:
+    """True for a MIME "single file web page" (what Word writes for "Web Page, Single File", often named .doc)."""
+    low = head.lstrip(b" \t\r\n\xef\xbb\xbf")[:4096].lower()
+    return low.startswith(b"mime-version:") or \
+        low.startswith((b"from:", b"date:", b"subject:", b"content-type:")) and b"multipart/related" in low
 
 
 def _is_blank(path: Path, head: bytes) -> bool:
@@ -320,6 +321,8 @@ def _sniff_magic(path: Path, head: bytes, size: int) -> Sniffed:
     for magic, what in _IMAGES:
         if head.startswith(magic):
             return Sniffed(FileKind.IMAGE, False, size, what)
+    if head[:2] == b"BM" and len(head) >= 18 and struct.unpack_from("<I", head, 14)[0] in (12, 40, 52, 56, 108, 124):
+        return Sniffed(FileKind.IMAGE, False, size, "ảnh BMP")
     text = _text_head(head)
     if text is None:
         what = "tệp khóa tạm của Word/Excel (~$...)" if path.name.startswith("~$") else "tệp không rõ định dạng"
@@ -328,7 +331,7 @@ def _sniff_magic(path: Path, head: bytes, size: int) -> Sniffed:
     low = t[:4096].lower()
     if low.startswith("{\\rtf"):
         return Sniffed(FileKind.RTF, False, size, "tệp RTF (Rich Text Format)")
-    if low.startswith("mime-version:"):
+    if looks_like_mhtml(t[:4096].encode("utf-8", "replace")):
         return Sniffed(FileKind.HTML, False, size, "trang web đơn tệp (MHTML) lưu từ Word")
     if low.startswith("<?xml") and ("<w:worddocument" in low or 'progid="word.document"' in low):
         return Sniffed(FileKind.OTHER, False, size, "tệp Word 2003 XML")
@@ -349,8 +352,12 @@ def sniff(path: Path, limits: Limits) -> Sniffed:
             raise FileRejected("file.too_large", detail=f"tệp {_mb(size)}, vượt giới hạn {_mb(limits.max_file_bytes)}")
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
-    except OSError as exc:
-        raise FileRejected("file.unreadable", detail=f"không mở được tệp ({exc.strerror or exc})") from None
+    except FileNotFoundError:
+        raise FileRejected("file.unreadable", detail="không tìm thấy tệp") from None
+    except PermissionError:
+        raise FileRejected("file.unreadable", detail="không có quyền đọc tệp") from None
+    except OSError:
+        raise FileRejected("file.unreadable", detail="không mở được tệp") from None
     if size == 0 or _is_blank(path, head):
         raise FileRejected("file.unreadable", detail="tệp rỗng")
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):

@@ -395,7 +395,3 @@ class RunFonts:
             el = el.getparent()
         return self._styles.resolve(tbl_style, p_style, r_style, rpr)
 
-
-def run_text_elements(r) -> list:
-    """The ``w:t`` elements holding a run's text."""
-    return [t for t in r if t.tag == w("t")]

@@ -1,0 +1,59 @@
+"""Every real file of shared/samples/real gets a verdict, never a traceback; bad/ is always refused."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture(scope="module")
+def verdicts(samples):
+    files = sorted(p for p in samples.rglob("*") if p.is_file())
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "automation", "check", "--json", *map(str, files)],
+                          capture_output=True, text=True, timeout=30 * len(files))
+    elapsed = time.perf_counter() - t0
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr and "Warning" not in proc.stderr, proc.stderr
+    return files, {o["file"]: o for o in json.loads(proc.stdout)}, elapsed
+
+
+def test_every_sample_gets_a_verdict_in_time(verdicts):
+    files, by_file, elapsed = verdicts
+    assert set(by_file) == {str(f) for f in files}
+    assert all(o["verdict"] in ("accepted", "accepted_with_warnings", "rejected") for o in by_file.values())
+    assert elapsed < 30 * len(files)
+
+
+def test_every_bad_file_is_rejected_with_a_file_code(verdicts, samples):
+    _, by_file, _ = verdicts
+    bad = {k: v for k, v in by_file.items() if "/bad/" in k}
+    assert len(bad) == len(list((samples / "bad").iterdir()))
+    for name, o in bad.items():
+        assert o["verdict"] == "rejected", name
+        assert any(p["code"].startswith("file.") for p in o["problems"]), (name, o["problems"])
+    codes = {k.rsplit("/", 1)[1]: {p["code"] for p in v["problems"]} for k, v in bad.items()}
+    assert codes["poi-password_password_cryptoapi.doc"] == {"file.encrypted"}
+    assert codes["poi-protected_sha512.xlsx"] == {"file.encrypted"}
+    assert codes["poi-poc-xmlbomb.xlsx"] == {"file.unreadable"}
+    assert codes["poi-ExternalEntityInText-XXE.docx"] == {"file.unreadable"}
+    assert codes["poi-word2-winword20.doc"] == {"file.unsupported"}
+
+
+def test_findings_on_real_word_files(verdicts):
+    _, by_file, _ = verdicts
+    codes = {k.rsplit("/", 1)[1]: {p["code"] for p in v["problems"]} for k, v in by_file.items()}
+    for name in ("viparse-tcvn3-2003-02144qd.doc", "viparse-vni-2008-23.QD-991-UBND.doc"):
+        assert "encoding.legacy" in codes[name]
+    legacy = next(v for k, v in by_file.items() if k.endswith("viparse-vni-2008-23.QD-991-UBND.doc"))
+    msg = next(p["message"] for p in legacy["problems"] if p["code"] == "encoding.legacy")
+    assert "VNI" in msg and "cchc convert" in msg
+    assert "font.not_times_new_roman" in codes["poi-Bug49933-word95-TNRCyr.doc"]  # near miss of TNR
+    assert "font.not_times_new_roman" not in codes["poi-Bug47286-form-table-tnr-cambria.doc"]
+    assert "font.not_times_new_roman" in codes["poi-test-comic-sans.doc"]
