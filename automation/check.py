@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from functools import lru_cache
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,10 +64,14 @@ def _text_font(text: str, fonts: Fonts) -> str | None:
     return fonts.hAnsi if any(ord(c) > 0x7F for c in text) else fonts.ascii
 
 
+# runs repeat (the same header cells, names, dates): detection is pure, so remember it
+_detect = lru_cache(maxsize=65536)(legacy.detect)
+
+
 def decode_legacy(text: str, fonts: Fonts) -> str | None:
     """The Unicode text a legacy-encoded run means, or None."""
     font = _text_font(text, fonts)
-    enc = legacy.detect(text, font)
+    enc = _detect(text, font)
     return legacy.decode(text, enc, font) if enc else None
 
 
@@ -82,32 +87,47 @@ def _font_label(font: str | None) -> str:
 
 
 def format_problems(doc: WordDocument) -> list[Problem]:
-    """font.not_times_new_roman and encoding.legacy findings, grouped by font and place."""
-    fonts: dict[tuple, list] = {}
-    encodings: dict[tuple, list] = {}
+    """font.not_times_new_roman (one per font) and encoding.legacy (one per encoding) findings.
+
+    A finding that stays within one table or one header/footer says where; one spread over the
+    document has no location and counts its runs.
+    """
+    fonts: dict[str | None, list] = {}
+    encodings: dict[str, list] = {}
     for run in doc.runs:
         if not run.visible_text:
             continue
-        where = (_PART_NAMES.get(run.part), run.table)
         for font in run.fonts.used_by(run.text):
             if not _is_tnr(font):
-                fonts.setdefault((font,) + where, []).append(run)
-        font = _text_font(run.text, run.fonts)
-        enc = legacy.detect(run.text, font)
+                fonts.setdefault(font, []).append(run)
+        enc = _detect(run.text, _text_font(run.text, run.fonts))
         if enc:
-            encodings.setdefault((enc, font) + where, []).append(run)
+            encodings.setdefault(enc, []).append(run)
     out = []
-    for (enc, font, part, table), runs in encodings.items():
-        sample = next((r for r in runs if len(r.text.strip()) > 3), runs[0])
-        decoded = sample.shown or legacy.decode(sample.text, enc, font)
-        out.append(problem("encoding.legacy", Location(table=table, part=part), encoding=enc,
-                           font=_font_label(font), sample=_short(sample.text), decoded=_short(decoded),
-                           count=len(runs)))
-    for (font, part, table), runs in fonts.items():
-        sample = next((r for r in runs if len(r.text.strip()) > 3), runs[0])
-        out.append(problem("font.not_times_new_roman", Location(table=table, part=part),
-                           font=_font_label(font), sample=_short(sample.shown or sample.text), count=len(runs)))
+    for enc, runs in encodings.items():
+        sample = _sample(runs)
+        font = _text_font(sample.text, sample.fonts)
+        names = sorted({_font_label(_text_font(r.text, r.fonts)) for r in runs})
+        out.append(problem("encoding.legacy", _where(runs), encoding=enc, font="”, “".join(names),
+                           sample=_short(sample.text),
+                           decoded=_short(sample.shown or legacy.decode(sample.text, enc, font)), count=len(runs)))
+    for font, runs in fonts.items():
+        sample = _sample(runs)
+        out.append(problem("font.not_times_new_roman", _where(runs), font=_font_label(font),
+                           sample=_short(sample.shown or sample.text), count=len(runs)))
     return out
+
+
+def _sample(runs: list) -> object:
+    return next((r for r in runs if len(r.text.strip()) > 3), runs[0])
+
+
+def _where(runs: list) -> Location | None:
+    places = {(_PART_NAMES.get(r.part), r.table) for r in runs}
+    if len(places) != 1:
+        return None
+    part, table = places.pop()
+    return Location(table=table, part=part) if part or table else None
 
 
 def _short(text: str, n: int = 40) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -23,6 +24,7 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", nfc(text).replace("\u00a0", " ")).strip()
 
 
+@lru_cache(maxsize=65536)
 def _word_key(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word.lower())
     tones = "".join(ch for ch in decomposed if ch in TONE_MARKS)
@@ -35,6 +37,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(nfc(text).replace("_", " "))
 
 
+@lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """A matching key tolerant of NFC/NFD, tone placement, case and spacing."""
     return " ".join(_word_key(w) for w in words(text))
@@ -46,6 +49,7 @@ def strip_diacritics(text: str) -> str:
     return out.replace("đ", "d").replace("Đ", "D")
 
 
+@lru_cache(maxsize=65536)
 def ascii_key(text: str) -> str:
     """Key with every diacritic removed: ``Tam_Phuc`` and ``Tam Phúc`` agree."""
     return " ".join(strip_diacritics(w).lower() for w in words(text))

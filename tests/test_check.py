@@ -6,6 +6,7 @@ import json
 
 import openpyxl
 import pytest
+from docx import Document
 
 from automation.check import check_paths
 from automation.cli import main
@@ -29,8 +30,18 @@ def test_list_in_arial_and_hansi_trap(tmp_path, settings):
     set_fonts(doc.styles["Normal"].element, ascii="Times New Roman", hAnsi="Arial")
     [trap] = check_paths([list_document(tmp_path / "trap.docx", doc=doc)], settings)
     assert _codes(trap) == ["font.not_times_new_roman"]
-    assert all("“Arial”" in p.message for p in trap.problems)
-    assert {p.location.table for p in trap.problems} == {None, 1}  # heading paragraphs and the table
+    [finding] = trap.problems
+    assert "“Arial”" in finding.message and finding.location is None  # heading paragraphs and the table
+    table_only = tnr_document()
+    path = list_document(tmp_path / "table-only.docx", doc=table_only)
+    d = Document(path)
+    for cell in d.tables[0].rows[3].cells:
+        for r in cell.paragraphs[0].runs:
+            set_fonts(r._r, ascii="Times New Roman", hAnsi="Tahoma")
+    d.save(path)
+    [rep] = check_paths([path], settings)
+    [finding] = rep.problems
+    assert "“Tahoma”" in finding.message and finding.location.table == 1
 
 
 def test_document_gets_font_findings_but_no_list_rules(tmp_path, settings):

@@ -8,6 +8,7 @@ table; all of that is read here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from automation import vntext
 from automation.formats.word import Table, WordDocument
@@ -27,17 +28,18 @@ SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "tên người", "người giao dịch", "cá nhân tổ chức")),
     ("address", ("địa chỉ", "nơi cư trú", "nơi ở", "địa chỉ thường trú", "nơi thường trú", "thôn xóm")),
 )
-_SYN_KEYS = [(col, [vntext.key(s).split() for s in syns]) for col, syns in SYNONYMS]
+_SYN_KEYS = [(col, [vntext.key(s) for s in syns]) for col, syns in SYNONYMS]
 _NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 MAX_HEADER_START = 5  # title rows inside the table above the header
 MAX_HEADER_DEPTH = 3
 
 
+@lru_cache(maxsize=4096)
 def _classify(header: str) -> str | None:
-    toks = vntext.key(header).split()
+    k = vntext.key(header)
     for col, variants in _SYN_KEYS:
         for v in variants:
-            if vntext.contains_words(" ".join(toks), " ".join(v)):
+            if vntext.contains_words(k, v):
                 return col
     return None
 
