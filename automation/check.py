@@ -135,13 +135,13 @@ def _short(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def check_word(docx: Path, original: Path, settings: Settings, report: FileReport) -> None:
+def check_word(docx: Path, original: Path, settings: Settings, report: FileReport, hint: Unit | None = None) -> None:
     doc = read_docx(docx, max_part_bytes=settings.limits.max_uncompressed_bytes, decode=decode_legacy)
     report.problems.extend(format_problems(doc))
     rl = find_list(doc)
     top = [p for p in doc.paragraphs if p.strip()][:8]
     heading = rl.heading if rl else top
-    report.unit = _identify(settings, report, " ".join(doc.headers + heading), original)
+    report.unit = hint or _identify(settings, report, " ".join(doc.headers + heading), original)
     if rl is None and not looks_like_list_title(top[:4] + [original.stem]):
         report.kind = "document"
         return
@@ -162,7 +162,8 @@ def _identify(settings: Settings, report: FileReport, heading: str, original: Pa
 
 # --- workbooks ----------------------------------------------------------------------------------
 
-def check_workbook(xlsx: Path, original: Path, settings: Settings, report: FileReport) -> None:
+def check_workbook(xlsx: Path, original: Path, settings: Settings, report: FileReport,
+                   hint: Unit | None = None) -> None:
     """Workbooks are read in full by the scoring stage; here: safe to open and shaped like a score sheet."""
     from automation.formats import ooxml  # noqa: PLC0415
     import openpyxl  # noqa: PLC0415  (heavy: only when a workbook arrives)
@@ -192,7 +193,7 @@ def check_workbook(xlsx: Path, original: Path, settings: Settings, report: FileR
     if not found:
         raise FileRejected("file.unsupported", detail="bảng tính không theo mẫu biểu tự đánh giá, chấm điểm "
                                                       "(không có cột “Mã tiêu chí”)")
-    report.unit = _identify(settings, report, " ".join(texts[:20]), original)
+    report.unit = hint or _identify(settings, report, " ".join(texts[:20]), original)
 
 
 # --- the pipeline -------------------------------------------------------------------------------
@@ -202,8 +203,13 @@ _SHEET_KINDS = {FileKind.XLSX, FileKind.XLS, FileKind.ODS}
 _MACRO_WORD_SUFFIXES = {".docm", ".dotm"}
 
 
-def check_paths(paths: list[Path], settings: Settings, progress=None) -> list[FileReport]:
-    """Check every file; one LibreOffice process converts all legacy files together."""
+def check_paths(paths: list[Path], settings: Settings, progress=None,
+                hints: dict[Path, Unit] | None = None) -> list[FileReport]:
+    """Check every file; one LibreOffice process converts all legacy files together.
+
+    ``hints`` gives the unit of a file already known from elsewhere (the inbox subfolder it came in).
+    """
+    hints = hints or {}
     reports = [FileReport(Path(p)) for p in paths]
     todo: list[FileReport] = []
     for rep in reports:  # stage: identify
@@ -233,7 +239,7 @@ def check_paths(paths: list[Path], settings: Settings, progress=None) -> list[Fi
             from automation.formats.convert import Converter  # noqa: PLC0415 (LibreOffice is heavy)
             try:
                 conv = stack.enter_context(Converter(timeout_s=settings.limits.conversion_timeout_s,
-                                                              limits=settings.limits))
+                                                     limits=settings.limits))
                 for target, kinds in (("docx", _WORD_KINDS), ("xlsx", _SHEET_KINDS)):
                     batch = [r.path for r in legacy_files if r.sniffed.kind in kinds]
                     if batch:
@@ -245,10 +251,8 @@ def check_paths(paths: list[Path], settings: Settings, progress=None) -> list[Fi
             try:
                 if isinstance(source, CchcError):
                     raise source
-                if rep.sniffed.kind in _WORD_KINDS:
-                    check_word(source, rep.path, settings, rep)
-                else:
-                    check_workbook(source, rep.path, settings, rep)
+                check = check_word if rep.sniffed.kind in _WORD_KINDS else check_workbook
+                check(source, rep.path, settings, rep, hints.get(rep.path))
             except CchcError as exc:
                 rep.problems.append(exc.problem)
             except Exception as exc:  # never a traceback for a commune's file; the log keeps the detail

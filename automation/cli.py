@@ -161,6 +161,99 @@ def convert_cmd(file: str, output: Path | None) -> None:
                f"({result.runs_decoded} đoạn chữ được chuyển mã, {result.runs_refonted} đoạn đổi phông).")
 
 
+STATUSES = {"archived": "đã lưu", "quarantined": "cách ly", "duplicate": "trùng lặp", "superseded": "đã có bản mới",
+            "processing": "đang xử lý"}
+
+
+def _workspace_settings(workspace: Path | None):
+    """Commands that own folders need a workspace: --workspace, or the current folder if it is one."""
+    from automation.config import CONFIG_NAME  # noqa: PLC0415
+    if workspace is None:
+        if not (Path.cwd() / CONFIG_NAME).exists():
+            raise UsageError("usage.bad_argument", detail="Thư mục hiện tại không phải không gian làm việc "
+                                                          "(không có cchc.toml); dùng --workspace THƯ_MỤC")
+        workspace = Path.cwd()
+    return _settings(workspace)
+
+
+@cli.command("process")
+@workspace_option
+@_help
+def process_cmd(workspace: Path | None) -> int:
+    """Xử lý một lượt mọi tệp đang chờ trong inbox/ rồi thoát."""
+    from automation.intake.service import process_once  # noqa: PLC0415
+    settings = _workspace_settings(workspace)
+    done = [0]
+
+    def progress(_rep) -> None:  # the number of files is known only as they settle: a running count
+        done[0] += 1
+        click.echo(f"\rĐang xử lý: {done[0]} tệp", nl=False, err=True)
+
+    result = process_once(settings, progress=progress)
+    if done[0]:
+        click.echo("", err=True)
+    click.echo(summarise_pass(result))
+    return 0
+
+
+def summarise_pass(result) -> str:
+    parts = [f"{n} {STATUSES.get(k, k)}" for k, n in sorted(result.statuses.items())]
+    head = f"Đã nhận {result.claimed} tệp" + (f", hoàn tất {result.recovered} tệp dở dang" if result.recovered else "")
+    return head + (": " + ", ".join(parts) if parts else "") + "."
+
+
+@cli.command("watch")
+@workspace_option
+@_help
+def watch_cmd(workspace: Path | None) -> int:
+    """Theo dõi inbox/ liên tục, xử lý tệp ngay khi chép xong (Ctrl+C để dừng)."""
+    import threading  # noqa: PLC0415
+    from automation.intake.service import watch  # noqa: PLC0415
+    settings = _workspace_settings(workspace)
+    stop = threading.Event()
+    click.echo(f"Đang theo dõi {settings.path('inbox')} (Ctrl+C để dừng)…")
+    try:
+        watch(settings, stop, on_result=lambda r: click.echo(summarise_pass(r)))
+    except KeyboardInterrupt:
+        stop.set()
+    click.echo("Đã dừng theo dõi.")
+    return 0
+
+
+@cli.command("submissions")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@workspace_option
+@_help
+def submissions_cmd(as_json: bool, workspace: Path | None) -> int:
+    """Liệt kê sổ theo dõi hồ sơ đã nhận."""
+    from automation.intake.ledger import LEDGER_NAME, Ledger  # noqa: PLC0415
+    from automation.intake.model import KIND_NAMES  # noqa: PLC0415
+    settings = _workspace_settings(workspace)
+    with Ledger(settings.path(LEDGER_NAME)) as ledger:
+        subs = ledger.all()
+    rows = [submission_dict(s, settings) for s in subs]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        unit = r["unit"]["name"] if r["unit"] else "chưa rõ đơn vị"
+        timing = {True: "đúng hạn", False: "quá hạn", None: ""}[r["on_time"]]
+        click.echo(f"{r['received_at']}  {unit:<24} {KIND_NAMES[r['kind']]:<32} "
+                   f"v{r['version'] or '-'}  {STATUSES.get(r['status'], r['status'])}  "
+                   f"{VERDICTS.get(r['verdict'] or '', '')} {timing}  {r['file']}")
+    click.echo(f"Tổng cộng: {len(rows)} hồ sơ.")
+    return 0
+
+
+def submission_dict(s, settings) -> dict:
+    unit = settings.units.by_code(s.unit_code) if s.unit_code else None
+    return {"id": s.id, "file": s.original_name, "sha256": s.sha256, "unit": unit.as_dict() if unit else None,
+            "kind": s.kind, "version": s.version, "status": s.status, "verdict": s.verdict,
+            "received_at": s.received_at.isoformat() if s.received_at else None, "on_time": s.on_time,
+            "path": s.path, "criterion": s.criterion, "duplicate_of": s.duplicate_of,
+            "problems": [p["code"] for p in s.problems], "feedback": s.feedback_path}
+
+
 @cli.command("demo")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[THƯ_MỤC]")
 @_help

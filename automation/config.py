@@ -68,12 +68,21 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class InboxSettings:
+    polling: bool  # PollingObserver instead of native events (shared folders: SMB/CIFS/NFS)
+    polling_interval_s: float
+    stable_window_s: float  # size and modification time unchanged this long before a file is taken
+    rescan_s: float  # full rescan of the inbox, whatever the events say
+
+
+@dataclass(frozen=True)
 class Settings:
     year: int
     authority: Authority
     deadlines: dict[str, Deadline]
     list_rules: ListRules
     limits: Limits
+    inbox: InboxSettings
     units: UnitRegistry = field(compare=False)
     workspace: Path | None = None
 
@@ -179,6 +188,14 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         conversion_timeout_s=lim.get("conversion_timeout_s", float, 60.0, _positive))
     lim.finish()
 
+    ib = root.table("inbox")
+    inbox = InboxSettings(
+        polling=ib.get("polling", bool, False),
+        polling_interval_s=ib.get("polling_interval_s", float, 5.0, _positive),
+        stable_window_s=ib.get("stable_window_s", float, 2.0, _positive),
+        rescan_s=ib.get("rescan_s", float, 60.0, _positive))
+    ib.finish()
+
     raw_units = root.get("units", list)
     units, codes = [], set()
     for i, raw in enumerate(raw_units):
@@ -197,7 +214,7 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         raise ConfigError("config.invalid", key="units", detail="danh sách đơn vị trống")
     root.finish()
     return Settings(year=year, authority=authority, deadlines=deadlines, list_rules=rules, limits=limits,
-                    units=UnitRegistry(units), workspace=workspace)
+                    inbox=inbox, units=UnitRegistry(units), workspace=workspace)
 
 
 def _load_toml(path: Path) -> dict:

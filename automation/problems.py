@@ -130,13 +130,22 @@ class Problem:
     fix: str = ""
     params: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def as_dict(self) -> dict:
-        return {
+    def as_dict(self, with_fix: bool = False) -> dict:
+        out = {
             "code": self.code,
             "severity": self.severity.value,
             "message": self.message,
             "location": self.location.as_dict() if self.location else None,
         }
+        if with_fix:
+            out["fix"] = self.fix
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Problem":
+        """The inverse of ``as_dict(with_fix=True)`` (problems kept in the ledger)."""
+        loc = Location(**d["location"]) if d.get("location") else None
+        return cls(d["code"], Severity(d["severity"]), d["message"], loc, d.get("fix", ""))
 
     def describe(self) -> str:
         where = self.location.describe() if self.location else ""

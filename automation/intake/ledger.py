@@ -1,0 +1,167 @@
+"""The ledger: a SQLite database in the workspace recording every file the desk received.
+
+WAL journal, schema versioned with ``PRAGMA user_version`` and applied by :data:`MIGRATIONS` in
+order, so later versions of the tool upgrade an existing ledger in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+from automation.intake.model import ARCHIVED, PROCESSING, SUPERSEDED, Submission
+
+LEDGER_NAME = "so-theo-doi.sqlite3"
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, """
+        CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY,
+            claim_id TEXT NOT NULL UNIQUE,
+            sha256 TEXT NOT NULL,
+            original_name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            unit_code TEXT,
+            kind TEXT NOT NULL DEFAULT 'unknown',
+            version INTEGER,
+            status TEXT NOT NULL,
+            verdict TEXT,
+            problems TEXT NOT NULL DEFAULT '[]',
+            received_at TEXT NOT NULL,
+            processed_at TEXT,
+            on_time INTEGER,
+            path TEXT NOT NULL,
+            target TEXT,
+            criterion TEXT,
+            duplicate_of INTEGER REFERENCES submissions(id),
+            feedback_path TEXT
+        );
+        CREATE INDEX ix_submissions_sha ON submissions(sha256);
+        CREATE INDEX ix_submissions_unit_kind ON submissions(unit_code, kind, version);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+    """),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+
+def _row(r: sqlite3.Row) -> Submission:
+    return Submission(
+        id=r["id"], sha256=r["sha256"], original_name=r["original_name"], unit_code=r["unit_code"],
+        kind=r["kind"], version=r["version"], status=r["status"], verdict=r["verdict"],
+        problems=json.loads(r["problems"]), received_at=dt.datetime.fromisoformat(r["received_at"]),
+        on_time=None if r["on_time"] is None else bool(r["on_time"]), path=r["path"], criterion=r["criterion"],
+        duplicate_of=r["duplicate_of"], feedback_path=r["feedback_path"])
+
+
+class Ledger:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        """Apply the migrations the database lacks, each in its own write transaction; the version is
+        read again inside the transaction, so two processes opening a new ledger at once are safe."""
+        for version, sql in MIGRATIONS:
+            if version <= self.schema_version:
+                continue
+            with self.transaction():
+                if version <= self.schema_version:
+                    continue
+                for stmt in filter(str.strip, sql.split(";")):
+                    self.db.execute(stmt)
+                self.db.execute(f"PRAGMA user_version = {version}")
+
+    def transaction(self):
+        return _Tx(self.db)
+
+    # --- writing -------------------------------------------------------------------------------
+    def claim(self, claim_id: str, sha256: str, original_name: str, size: int, received_at: dt.datetime,
+              path: str) -> int:
+        cur = self.db.execute(
+            "INSERT INTO submissions (claim_id, sha256, original_name, size, status, received_at, path) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (claim_id, sha256, original_name, size, PROCESSING, received_at.isoformat(), path))
+        return cur.lastrowid
+
+    def update(self, sub_id: int, **fields) -> None:
+        if "problems" in fields:
+            fields["problems"] = json.dumps(fields["problems"], ensure_ascii=False)
+        if "on_time" in fields and fields["on_time"] is not None:
+            fields["on_time"] = int(fields["on_time"])
+        cols = ", ".join(f"{k} = ?" for k in fields)
+        self.db.execute(f"UPDATE submissions SET {cols} WHERE id = ?", (*fields.values(), sub_id))
+
+    def next_version(self, unit_code: str, kind: str) -> int:
+        row = self.db.execute("SELECT MAX(version) FROM submissions WHERE unit_code = ? AND kind = ?",
+                              (unit_code, kind)).fetchone()
+        return (row[0] or 0) + 1
+
+    def supersede_older(self, unit_code: str, kind: str, version: int) -> None:
+        self.db.execute("UPDATE submissions SET status = ? WHERE unit_code = ? AND kind = ? AND status = ? "
+                        "AND version < ?", (SUPERSEDED, unit_code, kind, ARCHIVED, version))
+
+    def log(self, kind: str, detail: str = "") -> None:
+        self.db.execute("INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)",
+                        (dt.datetime.now().isoformat(timespec="seconds"), kind, detail))
+
+    # --- reading -------------------------------------------------------------------------------
+    def get(self, sub_id: int) -> Submission:
+        return _row(self.db.execute("SELECT * FROM submissions WHERE id = ?", (sub_id,)).fetchone())
+
+    def raw(self, sub_id: int) -> sqlite3.Row:
+        return self.db.execute("SELECT * FROM submissions WHERE id = ?", (sub_id,)).fetchone()
+
+    def first_with_sha(self, sha256: str, exclude_id: int) -> Submission | None:
+        r = self.db.execute("SELECT * FROM submissions WHERE sha256 = ? AND id != ? AND status != ? "
+                            "ORDER BY id LIMIT 1", (sha256, exclude_id, PROCESSING)).fetchone()
+        return _row(r) if r else None
+
+    def by_claim(self, claim_id: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM submissions WHERE claim_id = ?", (claim_id,)).fetchone()
+
+    def unfinished(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM submissions WHERE status = ? ORDER BY id", (PROCESSING,)).fetchall()
+
+    def all(self) -> list[Submission]:
+        return [_row(r) for r in self.db.execute("SELECT * FROM submissions ORDER BY id")]
+
+
+class _Tx:
+    """``with ledger.transaction():`` — BEGIN IMMEDIATE ... COMMIT, rolled back on error."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, *exc) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -1,0 +1,87 @@
+"""`cchc process` (one pass over everything waiting) and `cchc watch` (until stopped)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable
+
+from automation.config import Settings
+from automation.intake.desk import Desk, PassResult
+from automation.intake.scan import StabilityTracker
+
+log = logging.getLogger(__name__)
+
+
+def process_once(settings: Settings, progress: Callable | None = None, settle_timeout_s: float = 120.0,
+                 tracker: StabilityTracker | None = None) -> PassResult:
+    """Take every file in the inbox once it is stable, process them, and return.
+
+    Files still being written are waited for (up to ``settle_timeout_s``); a file that never settles
+    stays in the inbox for the next run.
+    """
+    tracker = tracker or StabilityTracker(settings.inbox.stable_window_s)
+    desk = Desk(settings)
+    total = PassResult()
+    try:
+        deadline = time.monotonic() + settle_timeout_s
+        while True:
+            ready = tracker.scan(desk.inbox)
+            if ready:
+                _merge(total, desk.run_pass(ready, progress))
+                for c in ready:
+                    tracker.forget(c.path)
+            elif total.claimed == 0 and total.recovered == 0:
+                # nothing ready yet: still finish any crashed work before waiting
+                _merge(total, desk.run_pass([], progress))
+            if tracker.pending() == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(min(0.5, settings.inbox.stable_window_s / 2))
+    finally:
+        desk.close()
+    return total
+
+
+def _merge(total: PassResult, part: PassResult) -> None:
+    total.claimed += part.claimed
+    total.recovered += part.recovered
+    total.submissions.extend(part.submissions)
+    for k, v in part.statuses.items():
+        total.statuses[k] = total.statuses.get(k, 0) + v
+
+
+def watch(settings: Settings, stop: threading.Event, on_result: Callable[[PassResult], None] | None = None,
+          extra: Callable[[], None] | None = None) -> None:
+    """Watch the inbox until ``stop`` is set; ``extra`` runs after each pass (weekly status, later)."""
+    from automation.intake.watcher import InboxWatcher  # noqa: PLC0415 (watchdog)
+
+    tracker = StabilityTracker(settings.inbox.stable_window_s)
+    desk = Desk(settings)
+
+    first = [True]
+
+    def one_pass() -> None:
+        ready = tracker.scan(desk.inbox)
+        if not ready and not first[0]:
+            if extra:
+                extra()
+            return
+        first[0] = False
+        result = desk.run_pass(ready)
+        for c in ready:
+            tracker.forget(c.path)
+        if (result.claimed or result.recovered) and on_result:
+            on_result(result)
+        if extra:
+            extra()
+
+    desk.inbox.mkdir(parents=True, exist_ok=True)
+    watcher = InboxWatcher(desk.inbox, one_pass, polling=settings.inbox.polling,
+                           polling_interval_s=settings.inbox.polling_interval_s,
+                           tick_s=min(1.0, settings.inbox.stable_window_s / 2), rescan_s=settings.inbox.rescan_s,
+                           needs_tick=lambda: tracker.pending() > 0)
+    try:
+        watcher.run(stop)
+    finally:
+        desk.close()

@@ -1,0 +1,159 @@
+"""The intake desk on real files: claim, archive by unit/kind/version, duplicates, quarantine, ledger."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from docx import Document
+
+from automation.cli import main
+from automation.config import init_workspace, load_settings
+from automation.intake.desk import Desk
+from automation.intake.ledger import LEDGER_NAME, SCHEMA_VERSION, Ledger
+from automation.intake.service import process_once
+from tests.builders import list_document, person_rows
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def ws(tmp_path, monkeypatch):
+    root = init_workspace(tmp_path / "ws")
+    toml = root / "cchc.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("stable_window_s = 2", "stable_window_s = 0.2"),
+                    encoding="utf-8")
+    monkeypatch.setenv("CCHC_NOW", "2021-10-25T09:30:00")
+    return root
+
+
+def _run(ws):
+    return process_once(load_settings(ws), settle_timeout_s=20)
+
+
+def _subs(ws):
+    with Ledger(ws / LEDGER_NAME) as ledger:
+        return {s.original_name: s for s in ledger.all()}
+
+
+def test_lists_are_archived_byte_for_byte_and_recorded(ws):
+    src = list_document(ws / "inbox" / "DS Kim Xá.docx")
+    sha = _sha(src)
+    result = _run(ws)
+    assert result.claimed == 1 and result.statuses == {"archived": 1}
+    sub = _subs(ws)["DS Kim Xá.docx"]
+    assert (sub.unit_code, sub.kind, sub.version, sub.status, sub.verdict, sub.on_time) == \
+        ("09079", "respondent_list", 1, "archived", "accepted", True)
+    archived = ws / sub.path
+    assert archived == ws / "luu-tru" / "xa-kim-xa" / "danh-sach" / "v01-DS Kim Xá.docx"
+    assert _sha(archived) == sha == sub.sha256 and not src.exists()
+    assert sub.received_at.isoformat() == "2021-10-25T09:30:00"
+    letter = ws / sub.feedback_path
+    text = "\n".join(p.text for p in Document(letter).paragraphs)
+    assert "Kim Xá" in text and "đúng hạn" in text
+    assert not any((ws / "dang-xu-ly").iterdir())
+
+
+def test_duplicates_versions_and_superseding(ws, monkeypatch):
+    first = list_document(ws / "inbox" / "ds1.docx", rows=person_rows(29))
+    shutil.copyfile(first, ws / "inbox" / "ds1-gui-lai.docx")  # the same bytes twice in one drop
+    _run(ws)
+    monkeypatch.setenv("CCHC_NOW", "2021-11-02T08:00:00")
+    list_document(ws / "inbox" / "ds2.docx")  # the corrected list, after the deadline
+    shutil.copyfile(ws / "luu-tru" / "xa-kim-xa" / "danh-sach" / "v01-ds1.docx", ws / "inbox" / "ds1-lan-3.docx")
+    _run(ws)
+    subs = _subs(ws)
+    assert subs["ds1.docx"].status == "superseded" and subs["ds1.docx"].verdict == "rejected"
+    assert subs["ds1-gui-lai.docx"].status == "duplicate"
+    assert subs["ds1-gui-lai.docx"].duplicate_of == subs["ds1.docx"].id
+    assert subs["ds1-lan-3.docx"].status == "duplicate"
+    new = subs["ds2.docx"]
+    assert (new.version, new.status, new.verdict, new.on_time) == (2, "archived", "accepted", False)
+    # every version and every duplicate stays on disk, byte for byte
+    for s in subs.values():
+        assert (ws / s.path).exists() and _sha(ws / s.path) == s.sha256
+
+
+def test_quarantine_unknown_unit_and_unreadable_files(ws, samples):
+    list_document(ws / "inbox" / "danh-sach.docx", heading=("DANH SÁCH",))
+    (ws / "inbox" / "hong.docx").write_bytes(b"PK\x03\x04 broken")
+    shutil.copyfile(samples / "bad" / "poi-protected_sha512.xlsx", ws / "inbox" / "Tam Phuc - bieu cham.xlsx")
+    _run(ws)
+    subs = _subs(ws)
+    for name, code in (("danh-sach.docx", "unit.unknown"), ("hong.docx", "file.unreadable"),
+                       ("Tam Phuc - bieu cham.xlsx", "file.encrypted")):
+        s = subs[name]
+        assert s.status == "quarantined" and code in [p["code"] for p in s.problems], name
+        path = ws / s.path
+        assert path.parent.name == "cach-ly" and path.exists()
+        reason = path.with_name(path.name + ".txt").read_text(encoding="utf-8")
+        assert code in reason and "cách ly" in reason
+    assert subs["Tam Phuc - bieu cham.xlsx"].unit_code == "09142"  # told what to fix, by letter
+    assert subs["Tam Phuc - bieu cham.xlsx"].feedback_path
+
+
+def test_subfolders_evidence_and_ignored_files(ws):
+    folder = ws / "inbox" / "Xã Tam Phúc"
+    folder.mkdir()
+    list_document(folder / "danh-sach.docx", heading=("DANH SÁCH",), rows=person_rows(30, unit="Tam Phúc"))
+    (folder / "1.2 Quyet dinh kiem tra.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (folder / "anh chup.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 100)
+    for junk in ("~$danh-sach.docx", "~WRL0001.tmp", ".~lock.danh-sach.docx#", "Thumbs.db", "tai.crdownload"):
+        (ws / "inbox" / junk).write_bytes(b"x")
+    _run(ws)
+    subs = _subs(ws)
+    assert subs["Xã Tam Phúc/danh-sach.docx"].unit_code == "09142"
+    pdf = subs["Xã Tam Phúc/1.2 Quyet dinh kiem tra.pdf"]
+    assert (pdf.kind, pdf.criterion, pdf.unit_code, pdf.status) == ("evidence", "1.2", "09142", "archived")
+    assert subs["Xã Tam Phúc/anh chup.jpg"].kind == "evidence"
+    assert {p.name for p in (ws / "inbox").iterdir()} == {"~$danh-sach.docx", "~WRL0001.tmp",
+                                                           ".~lock.danh-sach.docx#", "Thumbs.db", "tai.crdownload",
+                                                           "Xã Tam Phúc"}
+
+
+def test_submissions_json(ws, capsys):
+    list_document(ws / "inbox" / "ds.docx")
+    _run(ws)
+    with pytest.raises(SystemExit) as exc:
+        main(["submissions", "--json", "--workspace", str(ws)])
+    assert exc.value.code == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert {"file", "sha256", "unit", "kind", "version", "status", "verdict", "received_at", "on_time",
+            "path"} <= set(row)
+    assert row["unit"] == {"code": "09079", "name": "Xã Kim Xá"} and row["status"] == "archived"
+
+
+def test_ledger_schema_is_versioned_and_wal(ws):
+    _run(ws)
+    with Ledger(ws / LEDGER_NAME) as ledger:
+        assert ledger.schema_version == SCHEMA_VERSION
+        assert ledger.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_two_processes_at_once_never_double_process(ws):
+    for i in range(40):
+        list_document(ws / "inbox" / f"ds-{i:02d}.docx", heading=("UBND XÃ KIM XÁ", f"DANH SÁCH lần {i}"))
+    env = dict(os.environ)
+    cmd = [sys.executable, "-m", "automation", "process", "--workspace", str(ws)]
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err.decode()
+    subs = _subs(ws)
+    assert len(subs) == 40
+    assert [s.version for s in sorted(subs.values(), key=lambda s: s.id)] == list(range(1, 41))
+    archived = [p for p in (ws / "luu-tru").rglob("*") if p.is_file()]
+    assert len(archived) == 40 and not list((ws / "inbox").iterdir())
+
+
+def test_desk_needs_a_workspace(settings):
+    from automation.problems import UsageError
+    with pytest.raises(UsageError):
+        Desk(settings)
