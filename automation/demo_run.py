@@ -1,8 +1,13 @@
-"""``cchc demo``: a fresh workspace with sample lists for every unit, checked end to end."""
+"""``cchc demo``: a fresh workspace whose inbox receives a sample list from every unit.
+
+The lists are made in ``mau/`` (sample files), dropped into ``inbox/`` as a commune would, and the
+inbox is processed: archive, quarantine, ledger, feedback letters.  The demo then compares what the
+desk found with what each sample was built to contain.
+"""
 
 from __future__ import annotations
 
-import json
+import os
 import shutil
 import time
 from collections import Counter
@@ -11,6 +16,8 @@ from pathlib import Path
 from automation.problems import UsageError
 
 MARKER = ".cchc-demo"
+# the demo runs the 2021 cycle as on a day before the list deadline (30/10/2021)
+DEMO_DAY = "2021-10-25T09:00:00"
 
 
 def _fresh_workspace(directory: Path):
@@ -27,29 +34,54 @@ def _fresh_workspace(directory: Path):
 
 
 def run_demo(directory: Path | None, echo=print) -> int:
-    from automation.check import check_paths  # noqa: PLC0415
-    from automation.cli import describe_report  # noqa: PLC0415
-    from automation.demo import make_sample_lists  # noqa: PLC0415
-
     directory = Path(directory or "cchc-demo").resolve()
     settings = _fresh_workspace(directory)
-    t0 = time.perf_counter()
-    echo(f"Không gian làm việc mẫu: {directory}")
-    echo(f"Tạo danh sách mẫu cho {len(settings.units)} đơn vị (có lỗi cố ý ở một số đơn vị)…")
-    files = make_sample_lists(settings.path("inbox"), settings)
-    echo(f"Kiểm tra {len(files)} tệp…")
-    reports = check_paths([f.path for f in files], settings)
-    for rep in reports:
-        echo(describe_report(rep))
-    out = settings.path("outbox", "ket-qua-kiem-tra.json")
-    out.write_text(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2), encoding="utf-8")
+    saved = os.environ.get("CCHC_NOW")
+    os.environ["CCHC_NOW"] = saved or DEMO_DAY
+    try:
+        return _run(directory, settings, echo)
+    finally:
+        if saved is None:
+            os.environ.pop("CCHC_NOW", None)
 
-    verdicts = Counter(r.verdict for r in reports)
-    as_expected = sum({p.code for p in r.problems} == f.expected for r, f in zip(reports, files))
+
+def _run(directory: Path, settings, echo) -> int:
+    from automation.cli import STATUSES, VERDICTS  # noqa: PLC0415
+    from automation.demo import make_sample_lists  # noqa: PLC0415
+    from automation.intake.model import KIND_NAMES  # noqa: PLC0415
+    from automation.intake.service import process_once  # noqa: PLC0415
+
+    t0 = time.perf_counter()
+    echo(f"Không gian làm việc mẫu: {directory} (ngày giả lập {os.environ['CCHC_NOW'][:10]})")
+    echo(f"Tạo danh sách mẫu cho {len(settings.units)} đơn vị (có lỗi cố ý ở một số đơn vị)…")
+    samples = make_sample_lists(settings.path("mau"), settings)
+    inbox = settings.path("inbox")
+    for f in samples:  # the communes send their files
+        shutil.copyfile(f.path, inbox / f.path.name)
+    echo(f"Đã thả {len(samples)} tệp vào {inbox}; xử lý hộp thư đến…")
+    result = process_once(settings)
+    by_name = {s.original_name: s for s in result.submissions}
+
+    as_expected = 0
+    for f in samples:
+        sub = by_name.get(f.path.name)
+        if sub is None:
+            echo(f"- {f.path.name}: CHƯA XỬ LÝ")
+            continue
+        codes = {p["code"] for p in sub.problems}
+        as_expected += codes == f.expected
+        unit = settings.units.by_code(sub.unit_code).full_name if sub.unit_code else "chưa rõ đơn vị"
+        echo(f"- {f.path.name}: {unit} · {KIND_NAMES[sub.kind]} · {STATUSES[sub.status]} · "
+             f"{VERDICTS.get(sub.verdict or '', '')}" + (f" · {', '.join(sorted(codes))}" if codes else ""))
+    counts = Counter(s.status for s in result.submissions)
+    verdicts = Counter(s.verdict for s in result.submissions)
     echo("")
-    echo(f"Kết quả: {verdicts['accepted']} đạt, {verdicts['accepted_with_warnings']} đạt có cảnh báo, "
-         f"{verdicts['rejected']} không đạt; {as_expected}/{len(files)} tệp đúng như dự kiến của bộ mẫu "
+    echo(f"Kết quả: {counts['archived']} tệp lưu trữ, {counts['quarantined']} tệp cách ly; "
+         f"{verdicts['accepted']} đạt, {verdicts['accepted_with_warnings']} đạt có cảnh báo, "
+         f"{verdicts['rejected']} không đạt; {as_expected}/{len(samples)} tệp đúng như dự kiến của bộ mẫu "
          f"({time.perf_counter() - t0:.1f} giây).")
-    echo(f"Danh sách mẫu: {settings.path('inbox')}")
-    echo(f"Kết quả dạng JSON: {out}")
-    return 0 if as_expected == len(files) else 1
+    echo(f"Lưu trữ: {settings.path('luu-tru')}")
+    echo(f"Cách ly (kèm lý do): {settings.path('cach-ly')}")
+    echo(f"Thư phản hồi gửi các xã: {settings.path('outbox', 'phan-hoi')}")
+    echo(f"Sổ theo dõi: cchc submissions --workspace {directory}")
+    return 0 if as_expected == len(samples) else 1
