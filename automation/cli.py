@@ -183,15 +183,12 @@ def process_cmd(workspace: Path | None) -> int:
     """Xử lý một lượt mọi tệp đang chờ trong inbox/ rồi thoát."""
     from automation.intake.service import process_once  # noqa: PLC0415
     settings = _workspace_settings(workspace)
-    done = [0]
+    with click.progressbar(length=1, label="Đang xử lý", show_pos=True, file=sys.stderr) as bar:
+        def grow(n: int) -> None:  # files are known only as they settle: the bar grows by batches
+            bar.length = (bar.length if bar.pos else 0) + n
+            bar.render_progress()
 
-    def progress(_rep) -> None:  # the number of files is known only as they settle: a running count
-        done[0] += 1
-        click.echo(f"\rĐang xử lý: {done[0]} tệp", nl=False, err=True)
-
-    result = process_once(settings, progress=progress)
-    if done[0]:
-        click.echo("", err=True)
+        result = process_once(settings, progress=lambda _rep: bar.update(1), on_batch=grow)
     click.echo(summarise_pass(result))
     return 0
 

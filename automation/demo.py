@@ -8,11 +8,8 @@ fixed by its position in the unit list (:data:`VARIANTS`), so the demo and the t
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import shutil
-import signal
-import subprocess
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -369,26 +366,15 @@ def _document(path: Path, unit: Unit, people: list[_Person], variant: str, setti
 
 # --- LibreOffice ----------------------------------------------------------------------------------------------
 def _save_as_doc(sources: list[Path], folder: Path, timeout_s: float) -> None:
-    """Convert ``sources`` (.docx) to .doc in ``folder`` with one soffice call and a private profile."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        raise RuntimeError("LibreOffice (soffice) is needed to make .doc samples; pass doc_files=False")
-    profile = Path(tempfile.mkdtemp(prefix="cchc-demo-lo-"))
-    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-           "--convert-to", "doc", "--outdir", str(folder), *map(str, sources)]
-    try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-        try:
-            _, err = proc.communicate(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise RuntimeError(f"soffice did not finish within {timeout_s:.0f} s") from None
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    missing = [s.name for s in sources if not (folder / f"{s.stem}.doc").is_file()]
-    if missing:
-        raise RuntimeError(f"soffice did not convert {', '.join(missing)}: {err.decode(errors='replace')[-300:]}")
+    """Convert ``sources`` (.docx) to .doc in ``folder``: one LibreOffice process for the batch."""
+    from automation.formats.convert import Converter  # noqa: PLC0415
+    from automation.problems import FileRejected  # noqa: PLC0415
+
+    with Converter(timeout_s=timeout_s) as conv:
+        for src, out in conv.convert_many(sources, "doc").items():
+            if isinstance(out, FileRejected):
+                raise RuntimeError(f"LibreOffice did not convert {src.name}: {out.problem.message}")
+            shutil.copyfile(out, folder / f"{src.stem}.doc")
 
 
 # --- entry point ----------------------------------------------------------------------------------------------

@@ -15,11 +15,12 @@ log = logging.getLogger(__name__)
 
 
 def process_once(settings: Settings, progress: Callable | None = None, settle_timeout_s: float = 120.0,
-                 tracker: StabilityTracker | None = None) -> PassResult:
+                 tracker: StabilityTracker | None = None, on_batch: Callable[[int], None] | None = None) -> PassResult:
     """Take every file in the inbox once it is stable, process them, and return.
 
     Files still being written are waited for (up to ``settle_timeout_s``); a file that never settles
-    stays in the inbox for the next run.
+    stays in the inbox for the next run.  ``on_batch(n)`` announces n more files (a progress bar's
+    length), ``progress`` ticks once per file done.
     """
     tracker = tracker or StabilityTracker(settings.inbox.stable_window_s)
     desk = Desk(settings)
@@ -29,6 +30,8 @@ def process_once(settings: Settings, progress: Callable | None = None, settle_ti
         while True:
             ready = tracker.scan(desk.inbox)
             if ready:
+                if on_batch:
+                    on_batch(len(ready))
                 _merge(total, desk.run_pass(ready, progress))
                 for c in ready:
                     tracker.forget(c.path)
