@@ -164,12 +164,29 @@ def _identify(settings: Settings, report: FileReport, heading: str, original: Pa
 
 def check_workbook(xlsx: Path, original: Path, settings: Settings, report: FileReport,
                    hint: Unit | None = None) -> None:
-    """Workbooks are read in full by the scoring stage; here: safe to open and shaped like a score sheet."""
+    """A self-assessment workbook: shaped like the form (a "Mã tiêu chí" header), then checked score by
+    score against the criteria framework (computed values, never a formula's cached value)."""
     from automation.formats import ooxml  # noqa: PLC0415
-    import openpyxl  # noqa: PLC0415  (heavy: only when a workbook arrives)
+    from automation.scoring.framework import workspace_framework  # noqa: PLC0415
+    from automation.scoring.selfassess import read_self_assessment  # noqa: PLC0415
 
     report.kind = "workbook"
     ooxml.refuse_dtds(xlsx)
+    if not _has_criteria_header(xlsx):
+        raise FileRejected("file.unsupported", detail="bảng tính không theo mẫu biểu tự đánh giá, chấm điểm "
+                                                      "(không có cột “Mã tiêu chí”)")
+    sa, problems = read_self_assessment(xlsx, workspace_framework(settings))
+    report.problems.extend(problems)
+    if hint is not None:
+        report.unit = hint
+        return
+    by_code = settings.units.by_code(sa.unit_code) if sa and sa.unit_code else None
+    report.unit = by_code or _identify(settings, report, sa.unit_text if sa else "", original)
+
+
+def _has_criteria_header(xlsx: Path) -> bool:
+    import openpyxl  # noqa: PLC0415  (heavy: only when a workbook arrives)
+
     try:
         with warnings.catch_warnings():  # openpyxl warns (in English) about every extension it drops
             warnings.simplefilter("ignore")
@@ -177,23 +194,15 @@ def check_workbook(xlsx: Path, original: Path, settings: Settings, report: FileR
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise FileRejected("file.unreadable", detail=f"bảng tính hỏng ({type(exc).__name__})") from None
     try:
-        texts = []
-        found = False
         for ws in wb.worksheets:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 rows = list(ws.iter_rows(max_row=30, max_col=12, values_only=True))
-            for row in rows:
-                cells = [str(v) for v in row if isinstance(v, str)]
-                texts.extend(cells)
-                if any("mã tiêu chí" in c.lower() for c in cells):
-                    found = True
+            if any(isinstance(v, str) and "mã tiêu chí" in v.lower() for row in rows for v in row):
+                return True
+        return False
     finally:
         wb.close()
-    if not found:
-        raise FileRejected("file.unsupported", detail="bảng tính không theo mẫu biểu tự đánh giá, chấm điểm "
-                                                      "(không có cột “Mã tiêu chí”)")
-    report.unit = hint or _identify(settings, report, " ".join(texts[:20]), original)
 
 
 # --- the pipeline -------------------------------------------------------------------------------

@@ -196,7 +196,44 @@ def process_cmd(workspace: Path | None) -> int:
 def summarise_pass(result) -> str:
     parts = [f"{n} {STATUSES.get(k, k)}" for k, n in sorted(result.statuses.items())]
     head = f"Đã nhận {result.claimed} tệp" + (f", hoàn tất {result.recovered} tệp dở dang" if result.recovered else "")
-    return head + (": " + ", ".join(parts) if parts else "") + "."
+    text = head + (": " + ", ".join(parts) if parts else "") + "."
+    if result.appraisal:
+        text += f"\nĐã cập nhật bảng thẩm định: {result.appraisal}"
+    return text
+
+
+@cli.command("forms")
+@workspace_option
+@_help
+def forms_cmd(workspace: Path | None) -> int:
+    """Tạo biểu mẫu gửi các xã: mẫu danh sách và biểu tự chấm điểm của từng đơn vị."""
+    from automation.scoring.forms import write_forms  # noqa: PLC0415
+    from automation.scoring.framework import workspace_framework  # noqa: PLC0415
+    settings = _workspace_settings(workspace)
+    framework = workspace_framework(settings)
+    if framework.sample:
+        click.echo("Lưu ý: đang dùng BỘ TIÊU CHÍ MẪU (templates/bo-tieu-chi.xlsx); thay bằng bộ tiêu chí theo "
+                   "quyết định của tỉnh trước khi gửi biểu cho các xã.", err=True)
+    result = write_forms(settings.path("outbox"), settings, framework)
+    click.echo(f"Đã tạo mẫu danh sách {result.list_template.name} và {len(result.workbooks)} biểu tự chấm điểm "
+               f"trong {result.folder} (bộ tiêu chí {'MẪU' if framework.sample else 'chính thức'}, "
+               f"{len(framework.scored)} tiêu chí tự chấm, tổng điểm tối đa {framework.total_max}).")
+    return 0
+
+
+@cli.command("recompute")
+@workspace_option
+@_help
+def recompute_cmd(workspace: Path | None) -> int:
+    """Tính lại điểm, chỉ số, xếp hạng và ghi bảng thẩm định (khi tệp không mở trong Excel)."""
+    from automation.scoring.appraisal import recompute, workbook_path  # noqa: PLC0415
+    settings = _workspace_settings(workspace)
+    table = recompute(settings)
+    for note in table.invalid:
+        click.echo(f"Lưu ý: {note}")
+    final = sum(r.status == "Chính thức" for r in table.results)
+    click.echo(f"Đã tính lại {len(table.results)} đơn vị ({final} chính thức) và ghi {workbook_path(settings)}.")
+    return 0
 
 
 @cli.command("watch")

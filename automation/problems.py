@@ -101,6 +101,24 @@ CATALOG: dict[str, Entry] = {
                                          "Chọn người thuộc nhiều lĩnh vực thủ tục hành chính khác nhau của đơn vị."),
     "list.bad_phone": _e("warning", "Số điện thoại “{value}” không phải số điện thoại Việt Nam.",
                          "Ghi số di động 10 chữ số (ví dụ 0912345678) hoặc số cố định có mã vùng."),
+    # the self-assessment workbook
+    "score.structure_changed": _e("error", "Biểu chấm điểm không khớp bộ tiêu chí: {detail}.",
+                                  "Dùng đúng biểu mẫu cơ quan thẩm định gửi, không thêm, bớt hay sửa dòng tiêu chí."),
+    "score.not_a_number": _e("error", "Điểm tự chấm của tiêu chí {code} “{value}” không phải là số.",
+                             "Ghi điểm bằng số (ví dụ 1,5), không ghi chữ."),
+    "score.negative": _e("error", "Điểm tự chấm của tiêu chí {code} là {value}, nhỏ hơn 0.",
+                         "Ghi điểm từ 0 đến {max}."),
+    "score.above_max": _e("error", "Điểm tự chấm của tiêu chí {code} là {value}, vượt điểm tối đa {max}.",
+                          "Ghi điểm từ 0 đến {max}."),
+    "score.missing": _e("warning", "Tiêu chí {code} chưa tự chấm (tính 0 điểm).",
+                        "Ghi điểm tự chấm cho mọi tiêu chí, kể cả 0."),
+    "score.evidence_missing": _e("warning", "Tiêu chí {code} tự chấm {value} điểm nhưng không ghi tài liệu kiểm chứng "
+                                            "và không có giải trình.",
+                                 "Ghi tên tài liệu kiểm chứng (và gửi kèm tệp) hoặc giải trình."),
+    "framework.invalid": _e("error", "Bộ tiêu chí không hợp lệ ({where}): {detail}.",
+                            "Sửa tệp templates/bo-tieu-chi.xlsx theo quyết định ban hành bộ chỉ số của tỉnh."),
+    "appraisal.locked": _e("error", "Bảng thẩm định {path} đang mở trong Excel nên không được ghi đè.",
+                           "Lưu và đóng tệp trong Excel rồi chạy lại (hoặc bấm nút “Tính lại” ngay trong Excel)."),
     # configuration (raised, not reported per file)
     "config.invalid": _e("error", "Cấu hình không hợp lệ ở khóa “{key}”: {detail}.", "Sửa tệp cchc.toml."),
     "config.missing": _e("error", "Không tìm thấy tệp cấu hình {path}.",
@@ -152,7 +170,7 @@ class Problem:
         return f"[{self.code}] {self.message}" + (f" ({where})" if where else "")
 
 
-def problem(code: str, location: Location | None = None, **params) -> Problem:
+def problem(code: str, location: Location | None = None, /, **params) -> Problem:
     """Build the problem ``code`` with its catalogued severity and Vietnamese message."""
     entry = CATALOG[code]
     return Problem(code, entry.severity, render(entry.message, params), location,

@@ -66,3 +66,25 @@ def contains_words(haystack: str, needle: str) -> list[int]:
         return []
     n = len(nee)
     return [i for i in range(len(hay) - n + 1) if hay[i:i + n] == nee]
+
+
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_ORDER = {ch: i for i, ch in enumerate(_ALPHABET)}
+_TONE_ORDER = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # ngang huyền hỏi ngã sắc nặng
+
+
+def collation_key(text: str) -> tuple:
+    """Vietnamese dictionary order: a ă â b c d đ e ê …, then tones ngang, huyền, hỏi, ngã, sắc, nặng.
+
+    ``sorted(names, key=collation_key)`` puts "Đại Đồng" after "Dương" and "Ân" after "Ăn".
+    """
+    primary: list[int] = []
+    secondary: list[int] = []
+    for word in words(text):
+        decomposed = unicodedata.normalize("NFD", word.lower())
+        tone = next((ch for ch in decomposed if ch in TONE_MARKS), "")
+        base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in TONE_MARKS))
+        primary.extend(_ORDER.get(ch, 100 + ord(ch)) for ch in base)
+        primary.append(-1)  # word boundary sorts first: "An" before "An Tường"
+        secondary.append(_TONE_ORDER[tone])
+    return tuple(primary), tuple(secondary)

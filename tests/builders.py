@@ -71,3 +71,52 @@ def list_document(path: Path, rows=None, headers=None, heading=("UBND XÃ KIM X�
     doc.add_paragraph("Người lập biểu")
     doc.save(path)
     return path
+
+
+SA_HEADERS = ["Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm", "Tài liệu kiểm chứng", "Giải trình"]
+
+
+def self_assessment_workbook(path: Path, unit_name: str, unit_code: str, criteria, scores: dict,
+                             evidence: dict | None = None) -> Path:
+    """A commune's self-assessment workbook as the office's form lays it out (openpyxl)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "TuDanhGia"
+    ws.append(["BIỂU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"])
+    ws.append([f"Đơn vị: {unit_name}"])
+    ws.append(["Mã đơn vị:", unit_code])
+    ws.append(SA_HEADERS)
+    for c in criteria:
+        ws.append([c.code, c.content, float(c.max_points), scores.get(c.code),
+                   (evidence or {}).get(c.code, f"Tài liệu {c.code}"), ""])
+    wb.save(path)
+    return path
+
+
+SMALL_FRAMEWORK = [
+    ("BỘ TIÊU CHÍ MẪU dùng trong kiểm thử",),
+    ("Mã tiêu chí", "Nội dung", "Điểm tối đa", "Cách đánh giá", "Tài liệu kiểm chứng"),
+    ("1", "Công tác chỉ đạo, điều hành", 30, "Thẩm định", ""),
+    ("1.1", "Ban hành kế hoạch CCHC năm", 10, "Thẩm định", "Kế hoạch CCHC"),
+    ("1.2", "Báo cáo CCHC định kỳ", 20, "Thẩm định", "Báo cáo"),
+    ("2", "Thủ tục hành chính, một cửa", 40, "Thẩm định", ""),
+    ("2.1", "Niêm yết công khai TTHC", 15, "Thẩm định", "Ảnh chụp"),
+    ("2.2", "Giải quyết hồ sơ đúng hạn", 25, "Thẩm định", "Sổ theo dõi"),
+    ("3", "Sự hài lòng của người dân", 30, "Điều tra XHH", ""),
+    ("3.1", "Hài lòng về thủ tục", 30, "Điều tra XHH", ""),
+]
+
+
+def framework_workbook(path: Path, rows=SMALL_FRAMEWORK) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "TieuChi"
+    for r in rows:
+        ws.append(list(r))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

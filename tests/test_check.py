@@ -81,17 +81,21 @@ def test_refused_and_unsupported_files(tmp_path, settings):
 
 
 def test_workbooks(tmp_path, settings):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["BIỂU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM - UBND XÃ KIM XÁ"])
-    ws.append(["Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm"])
-    wb.save(tmp_path / "tu-cham.xlsx")
+    from automation.scoring.framework import load_framework
+    from tests.builders import self_assessment_workbook
+
+    fw = load_framework()
+    full = {c.code: float(c.max_points) for c in fw.scored}
+    self_assessment_workbook(tmp_path / "tu-cham.xlsx", "Xã Kim Xá", "09079", fw.scored, full)
+    first = fw.scored[0].code
+    self_assessment_workbook(tmp_path / "sai.xlsx", "Xã Kim Xá", "09079", fw.scored, {**full, first: "hai"})
     other = openpyxl.Workbook()
     other.active.append(["=1+1", "bảng tính khác"])
     other.save(tmp_path / "khac.xlsx")
     reps = {r.path.name: r for r in check_paths(sorted(tmp_path.iterdir()), settings)}
     assert (reps["tu-cham.xlsx"].kind, reps["tu-cham.xlsx"].unit.code, reps["tu-cham.xlsx"].verdict) == \
         ("workbook", "09079", "accepted")
+    assert _codes(reps["sai.xlsx"]) == ["score.not_a_number"] and reps["sai.xlsx"].verdict == "rejected"
     assert _codes(reps["khac.xlsx"]) == ["file.unsupported"]
 
 

@@ -66,6 +66,7 @@ class PassResult:
     recovered: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     submissions: list[m.Submission] = field(default_factory=list)
+    appraisal: Path | None = None  # the appraisal workbook, when this pass rebuilt it
 
 
 def sha256_of(path: Path) -> str:
@@ -149,6 +150,8 @@ class Desk:
             result.claimed = len(claims)
             subs = self.process(claims, progress)
             self.write_missing_feedback()
+            if any(s.kind in (m.WORKBOOK, m.EVIDENCE) and s.status == m.ARCHIVED for s in subs):
+                result.appraisal = self.refresh_appraisal()
         result.submissions = subs
         for s in subs:
             result.statuses[s.status] = result.statuses.get(s.status, 0) + 1
@@ -316,7 +319,8 @@ class Desk:
         self.ledger.update(row_id, status=status, path=self.rel(dest),
                            processed_at=clock.now().isoformat(timespec="seconds"))
         if status == m.ARCHIVED and row["unit_code"] and row["version"]:
-            self.ledger.supersede_older(row["unit_code"], row["kind"], row["version"])
+            same_name = row["original_name"] if row["kind"] == m.EVIDENCE else None
+            self.ledger.supersede_older(row["unit_code"], row["kind"], row["version"], same_name)
 
     # --- feedback --------------------------------------------------------------------------------
     def write_missing_feedback(self) -> None:
@@ -344,6 +348,16 @@ class Desk:
             return convert_file(source, target, self.settings.limits).path
         except CchcError as exc:
             log.warning("no Unicode copy of %s: %s", source, exc.problem.code)
+            return None
+
+    def refresh_appraisal(self) -> Path | None:
+        """Rebuild the appraisal workbook after new scores or evidence (kept as is while Excel has it open)."""
+        from automation.scoring.appraisal import rebuild, workbook_path  # noqa: PLC0415
+
+        try:
+            return workbook_path(self.settings) if rebuild(self.settings) is not None else None
+        except CchcError as exc:
+            log.warning("appraisal workbook not rebuilt: %s", exc.problem.message)
             return None
 
     # --- reading -------------------------------------------------------------------------------

@@ -123,9 +123,16 @@ class Ledger:
                               (unit_code, kind)).fetchone()
         return (row[0] or 0) + 1
 
-    def supersede_older(self, unit_code: str, kind: str, version: int) -> None:
-        self.db.execute("UPDATE submissions SET status = ? WHERE unit_code = ? AND kind = ? AND status = ? "
-                        "AND version < ?", (SUPERSEDED, unit_code, kind, ARCHIVED, version))
+    def supersede_older(self, unit_code: str, kind: str, version: int, same_name: str | None = None) -> None:
+        """Mark earlier archived versions superseded; with ``same_name`` only those of that file name
+        (evidence files are a collection: a new one replaces only the file of the same name)."""
+        sql = ("UPDATE submissions SET status = ? WHERE unit_code = ? AND kind = ? AND status = ? "
+               "AND version < ?")
+        args: tuple = (SUPERSEDED, unit_code, kind, ARCHIVED, version)
+        if same_name is not None:
+            sql += " AND lower(original_name) = lower(?)"
+            args += (same_name,)
+        self.db.execute(sql, args)
 
     def log(self, kind: str, detail: str = "") -> None:
         self.db.execute("INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)",

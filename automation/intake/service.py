@@ -50,6 +50,7 @@ def _merge(total: PassResult, part: PassResult) -> None:
     total.claimed += part.claimed
     total.recovered += part.recovered
     total.submissions.extend(part.submissions)
+    total.appraisal = part.appraisal or total.appraisal
     for k, v in part.statuses.items():
         total.statuses[k] = total.statuses.get(k, 0) + v
 

@@ -1,0 +1,58 @@
+"""The entry point of the appraisal workbook's "Tính lại" button.
+
+The button's VBA macro calls ``RunPython "import automation.excel_button as b; b.recompute()"``
+(xlwings, standalone VBA module, version pinned to the Python package).  ``recompute`` takes
+``xw.Book.caller()``, runs the same recompute as ``cchc recompute`` on the open workbook's values, and
+writes the ``TongHop`` results into the open workbook.  Only ``sheets[name].range(...).value``,
+``.expand()`` and ``.clear_contents()`` are used, so any object with that API (tests use a small
+stand-in; xlwings' JSON-backed ``Book`` works too) can be driven.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from automation.scoring.appraisal import (MAX_NOTES, NOTES_ROW, TH_HEADERS, THAM_DINH, TONG_HOP, compute_table,
+                                          table_from_values)
+
+
+def recompute() -> None:  # pragma: no cover - runs inside Excel on Windows
+    import xlwings as xw  # noqa: PLC0415
+
+    run(xw.Book.caller())
+
+
+def _workspace_of(book) -> Path:
+    """The workbook lives in ``<workspace>/outbox/``; ``CCHC_WORKSPACE`` overrides."""
+    if os.environ.get("CCHC_WORKSPACE"):
+        return Path(os.environ["CCHC_WORKSPACE"])
+    return Path(book.fullname).resolve().parent.parent
+
+
+def run(book, workspace: Path | None = None):
+    """Recompute the open ``book`` in place; returns the ranked results."""
+    from automation.config import load_settings  # noqa: PLC0415
+    from automation.scoring.framework import workspace_framework  # noqa: PLC0415
+
+    settings = load_settings(workspace or _workspace_of(book))
+    framework = workspace_framework(settings)
+    td = book.sheets[THAM_DINH].range("A1").expand().value
+    th_sheet = book.sheets[TONG_HOP]
+    th = th_sheet.range("A1").expand().value
+    table = compute_table(table_from_values(td, th, framework, settings), framework, settings)
+    rows = []
+    for r in table.results:
+        survey = table.survey.get(r.code)
+        rows.append([r.code, r.name, float(r.self_total), float(r.appraised_total),
+                     float(survey) if survey is not None and not isinstance(survey, str) else survey,
+                     float(r.total), float(r.index), r.rank, r.status])
+    old = max(len(th) - 1, 0)
+    if old:
+        th_sheet.range((2, 1), (1 + old, len(TH_HEADERS))).clear_contents()
+    if rows:
+        th_sheet.range((2, 1)).value = rows
+    notes = table.invalid[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]
+    th_sheet.range((NOTES_ROW, 11), (NOTES_ROW + MAX_NOTES, 11)).clear_contents()
+    th_sheet.range((NOTES_ROW, 11)).value = [[n] for n in notes]
+    return table.results

@@ -1,0 +1,274 @@
+"""The blank forms the office sends to units (``cchc forms``), written into ``outbox/bieu-mau/``.
+
+* ``mau-danh-sach-<year>.docx``: the respondent-list template (A4 landscape, Times New Roman everywhere),
+  whose table has exactly the canonical columns, so a filled copy passes ``cchc check``.
+* ``tu-cham-<unit slug>-<year>.xlsx``, one per unit: sheet ``TuDanhGia`` (B2 unit name, B3 unit code as
+  text, header row :data:`SCORE_HEADERS` at :data:`HEADER_ROW`, then one row per leaf appraisal criterion
+  with its code as text, and a total row whose first cell is empty), protected without a password with only
+  the three input columns unlocked; sheet ``HuongDan`` with instructions.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from automation.config import Settings
+from automation.lists.model import COLUMN_TITLES, COLUMNS
+from automation.scoring.framework import Framework
+
+FOLDER = "bieu-mau"
+SCORE_SHEET = "TuDanhGia"
+HELP_SHEET = "HuongDan"
+SCORE_HEADERS = ("Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm", "Tài liệu kiểm chứng", "Giải trình")
+HEADER_ROW = 4
+INPUT_COLUMNS = ("D", "E", "F")  # Điểm tự chấm, Tài liệu kiểm chứng, Giải trình
+TNR = "Times New Roman"
+_DATE = "%d/%m/%Y"
+
+
+@dataclass
+class FormsResult:
+    folder: Path
+    list_template: Path
+    workbooks: list[Path]
+
+
+def write_forms(outbox: Path, settings: Settings, framework: Framework) -> FormsResult:
+    folder = Path(outbox) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / f"mau-danh-sach-{settings.year}.docx"
+    _atomic(template, _list_template(settings).save)
+    wb = _score_workbook(settings, framework)
+    ws = wb[SCORE_SHEET]
+    books = []
+    for unit in settings.units:  # one workbook, re-saved per unit: only B2 and B3 change
+        ws["B2"], ws["B3"] = unit.full_name, unit.code
+        path = folder / f"tu-cham-{unit.slug}-{settings.year}.xlsx"
+        _atomic(path, wb.save)
+        books.append(path)
+    return FormsResult(folder, template, books)
+
+
+def _atomic(target: Path, save) -> None:
+    """``save(path)`` into a temporary file next to ``target``, then rename it over ``target``."""
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")  # same folder: rename is atomic
+    try:
+        save(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- the respondent-list template (Word) ----------------------------------------------------------
+
+_WIDTHS_CM = {"stt": 1.2, "name": 4.4, "address": 4.8, "phone": 2.8, "field": 3.2, "procedure": 5.1,
+              "submitted": 2.1, "received": 2.1}
+
+
+def _times_new_roman(doc) -> None:
+    """Times New Roman in all four rFonts slots of the defaults, Normal and every style naming a font."""
+    styles = doc.styles.element
+    for rpr in (styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")),
+                doc.styles["Normal"].element.get_or_add_rPr()):
+        if rpr.find(qn("w:rFonts")) is None:
+            rpr.insert(0, OxmlElement("w:rFonts"))
+    for fonts in styles.iter(qn("w:rFonts")):
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+        for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(slot), TNR)
+
+
+def _lines(container, lines, size=13, align="center", after=0) -> None:
+    """Paragraphs of (text, bold, italic); in a table cell the first line takes its empty paragraph."""
+    for i, (text, bold, italic) in enumerate(lines):
+        p = container.paragraphs[0] if i == 0 and hasattr(container, "width") else container.add_paragraph()
+        p.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
+        p.paragraph_format.space_after = Pt(after)
+        if text:
+            run = p.add_run(text)
+            run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+
+
+def _widths(table, widths) -> None:
+    """Column widths in the grid (LibreOffice reads these) and on every cell (Word reads these)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+
+
+def _list_template(settings: Settings):
+    doc = Document()
+    _times_new_roman(doc)
+    doc.styles["Normal"].font.size = Pt(13)
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    sec.top_margin = sec.bottom_margin = Mm(20)
+    sec.left_margin, sec.right_margin = Mm(25), Mm(15)
+    rules, year = settings.list_rules, settings.deadlines["respondent_list"].date.year
+    halves = [Cm(10), Cm(15.7)]
+
+    head = doc.add_table(rows=1, cols=2)
+    _lines(head.cell(0, 0), [("ỦY BAN NHÂN DÂN XÃ ………", True, False)])
+    _lines(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
+                             ("Độc lập - Tự do - Hạnh phúc", True, False),
+                             (f"……………, ngày …… tháng …… năm {year}", False, True)])
+    _widths(head, halves)
+    _lines(doc, [("", False, False), ("DANH SÁCH", True, False)], size=14)
+    _lines(doc, [("Tổ chức, cá nhân đã giao dịch và nhận kết quả giải quyết thủ tục hành chính từ ngày "
+                  f"{rules.window_start.strftime(_DATE)} đến ngày {rules.window_end.strftime(_DATE)} "
+                  "tại Bộ phận một cửa", True, False)], after=12)
+
+    table = doc.add_table(rows=1 + rules.size, cols=len(COLUMNS))
+    table.style = doc.styles["Table Grid"]
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # header repeats on every page
+    _widths(table, [Cm(_WIDTHS_CM[col]) for col in COLUMNS])
+    for cell, col in zip(table.rows[0].cells, COLUMNS):
+        _lines(cell, [(COLUMN_TITLES[col], True, False)], size=12)
+    for n, row in enumerate(table.rows[1:], start=1):
+        _lines(row.cells[0], [(str(n), False, False)], size=12)
+
+    notes = [
+        f"1. Danh sách gồm đúng {rules.size} tổ chức, cá nhân đã giao dịch và đã nhận kết quả giải quyết thủ tục "
+        f"hành chính tại Bộ phận một cửa trong khoảng thời gian trên, thuộc nhiều lĩnh vực thủ tục hành chính "
+        f"của xã (ít nhất {rules.min_fields} lĩnh vực).",
+        "2. Không đưa vào danh sách: (1) tổ chức, cá nhân đã giao dịch nhưng chưa nhận kết quả giải quyết thủ "
+        "tục hành chính; (2) tổ chức, cá nhân đã nhận kết quả nhưng không có địa chỉ tại địa phương.",
+        "3. Giữ nguyên các cột của bảng; ghi ngày theo dạng ngày/tháng/năm (ví dụ "
+        f"05/03/{rules.window_start.year}); số điện thoại di động ghi đủ 10 chữ số.",
+        "4. Văn bản dùng phông chữ Times New Roman (bảng mã Unicode), lưu dạng Word (.doc hoặc .docx), gửi về "
+        f"{settings.authority.standing_office} {settings.deadlines['respondent_list'].wording()}.",
+    ]
+    _lines(doc, [("", False, False), ("Ghi chú:", True, True)], size=12, align="left", after=3)
+    _lines(doc, [(line, False, False) for line in notes] + [("", False, False)], size=12, align="justify",
+           after=3)
+    sign = doc.add_table(rows=1, cols=2)
+    _lines(sign.cell(0, 0), [("NGƯỜI LẬP DANH SÁCH", True, False), ("(Ký, ghi rõ họ tên)", False, True)])
+    _lines(sign.cell(0, 1), [("TM. ỦY BAN NHÂN DÂN", True, False), ("CHỦ TỊCH", True, False),
+                             ("(Ký tên, đóng dấu)", False, True)])
+    _widths(sign, halves)
+    return doc
+
+
+# --- the self-assessment workbook (Excel) ---------------------------------------------------------
+
+def _score_workbook(settings: Settings, framework: Framework):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SCORE_SHEET
+    width = len(SCORE_HEADERS)
+    ws["A1"] = f"BIỂU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {settings.year}"
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws["A1"].font, ws["A1"].alignment = Font(bold=True, size=13), Alignment(horizontal="center", wrap_text=True)
+    ws["A2"], ws["A3"] = "Đơn vị:", "Mã đơn vị:"
+    for ref in ("A2", "A3", "B2", "B3"):
+        ws[ref].font = Font(bold=True)
+    ws["B3"].number_format = "@"  # the code stays text: "09079" keeps its leading 0
+    ws["B3"].alignment = Alignment(horizontal="left")
+    ws.row_dimensions[1].height = ws.row_dimensions[HEADER_ROW].height = 30
+
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for c, title in enumerate(SCORE_HEADERS, start=1):
+        cell = ws.cell(HEADER_ROW, c, title)
+        cell.font, cell.fill, cell.border = Font(bold=True), PatternFill("solid", fgColor="D9E1F2"), border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    top = Alignment(vertical="top", wrap_text=True)
+    unlocked = Protection(locked=False)
+    input_fill = PatternFill("solid", fgColor="FFF2CC")
+    by_max: dict = {}
+    r = HEADER_ROW
+    for r, crit in enumerate(framework.scored, start=HEADER_ROW + 1):
+        points = int(crit.max_points) if crit.max_points == crit.max_points.to_integral_value() \
+            else float(crit.max_points)
+        for c, value in enumerate((crit.code, crit.content, points, None, None, None), start=1):
+            cell = ws.cell(r, c, value)
+            cell.border, cell.alignment = border, top
+        ws.cell(r, 1).number_format = "@"  # "1.10" must not become 1.1
+        for col in INPUT_COLUMNS:
+            ws[f"{col}{r}"].protection, ws[f"{col}{r}"].fill = unlocked, input_fill
+        by_max.setdefault(str(crit.max_points), []).append(f"D{r}")
+        ws.row_dimensions[r].height = _height(crit.content, 60)
+    for maximum, cells in by_max.items():
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=maximum, allow_blank=True,
+                            showErrorMessage=True, errorStyle="stop", errorTitle="Điểm không hợp lệ",
+                            error=f"Điểm tự chấm phải là số từ 0 đến {maximum.replace('.', ',')} (điểm tối đa "
+                                  "của tiêu chí).", showInputMessage=True, promptTitle="Điểm tự chấm",
+                            prompt=f"Nhập điểm từ 0 đến {maximum.replace('.', ',')}.")
+        for ref in cells:
+            dv.add(ref)
+        ws.add_data_validation(dv)
+    total = r + 1  # first cell empty: not a criterion row
+    ws.cell(total, 2, "Tổng điểm tự chấm")
+    if r > HEADER_ROW:
+        ws.cell(total, 3, f"=SUM(C{HEADER_ROW + 1}:C{r})")
+        ws.cell(total, 4, f"=SUM(D{HEADER_ROW + 1}:D{r})")
+    for cell in ws[total][:width]:
+        cell.border, cell.font = border, Font(bold=True)
+    for col, w in zip("ABCDEF", (10, 60, 9, 10, 40, 35)):
+        ws.column_dimensions[col].width = w
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.protection.sheet = True  # no password: the lock guards against accidents, not people
+    ws.protection.formatColumns = ws.protection.formatRows = False  # widths and heights stay adjustable
+
+    hd = wb.create_sheet(HELP_SHEET)
+    for line in _help_lines(settings, framework):
+        hd.append([line])
+    hd.column_dimensions["A"].width = 120
+    for row in hd.iter_rows():
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+        hd.row_dimensions[row[0].row].height = _height(row[0].value or "", 120)
+    hd["A1"].font = Font(bold=True, size=12)
+    return wb
+
+
+def _height(text: str, width: float) -> float:
+    """Row height (points) showing ``text`` wrapped in a column ``width`` characters wide."""
+    return 15.0 * max(1, -(-len(text) // int(width * 0.95)))
+
+
+def _help_lines(settings: Settings, framework: Framework) -> list[str]:
+    example = framework.scored[0].code if framework.scored else "1.1"
+    office = settings.authority.standing_office
+    lines = [
+        "HƯỚNG DẪN LẬP BIỂU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM",
+        "",
+        f"1. Trang “{SCORE_SHEET}” liệt kê các tiêu chí đơn vị tự chấm. Các tiêu chí đánh giá qua điều tra xã "
+        "hội học do cơ quan thẩm định chấm, không có trong biểu.",
+        "2. Chỉ nhập vào ba cột tô màu: “Điểm tự chấm” (số, từ 0 đến điểm tối đa của tiêu chí, được dùng số lẻ "
+        "như 0,5), “Tài liệu kiểm chứng” (tên các tài liệu chứng minh) và “Giải trình” (khi không có hoặc "
+        "chưa đủ tài liệu kiểm chứng). Các ô khác đã được khóa; không thêm, bớt, sửa hay sắp xếp lại dòng.",
+        "3. Chấm đủ mọi tiêu chí, kể cả tiêu chí 0 điểm. Dòng “Tổng điểm tự chấm” tự cộng.",
+        f"4. Tệp tài liệu kiểm chứng đặt tên bắt đầu bằng mã tiêu chí, ví dụ “{example} Ke hoach CCHC.pdf”, để "
+        "phần mềm tự gắn tài liệu với tiêu chí.",
+        f"5. Không đổi tên tệp này và các trang của nó. Gửi biểu đã chấm cùng tài liệu kiểm chứng về {office} "
+        f"{settings.deadlines['self_assessment'].wording()}.",
+    ]
+    if framework.sample:
+        lines += ["", "LƯU Ý: biểu này lập theo BỘ TIÊU CHÍ MẪU của phần mềm, chưa phải bộ tiêu chí chính thức "
+                      "của tỉnh."]
+    lines += ["", "TÀI LIỆU KIỂM CHỨNG THEO BỘ TIÊU CHÍ"]
+    lines += [f"{c.code}. {c.evidence}" for c in framework.scored if c.evidence]
+    return lines

@@ -1,0 +1,210 @@
+"""The criteria framework (bộ tiêu chí) the province issues, read from ``templates/bo-tieu-chi.xlsx``.
+
+Sheet ``TieuChi``: ``Mã tiêu chí`` (hierarchical: 1, 1.1, 1.1.2) | ``Nội dung`` | ``Điểm tối đa`` |
+``Cách đánh giá`` (``Thẩm định`` or ``Điều tra XHH``) | ``Tài liệu kiểm chứng``.  Rows above the header
+(a title, a "sample" note) are ignored.  Loading checks that children add up to their parent.
+Nothing in code depends on the numbers of the shipped sample.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from automation import vntext
+from automation.problems import CchcError
+
+SHEET = "TieuChi"
+HEADERS = ("Mã tiêu chí", "Nội dung", "Điểm tối đa", "Cách đánh giá", "Tài liệu kiểm chứng")
+APPRAISAL = "Thẩm định"
+SURVEY = "Điều tra XHH"
+_CODE = re.compile(r"^\d+(\.\d+)*$")
+FRAMEWORK_FILE = "bo-tieu-chi.xlsx"
+DEFAULT_FRAMEWORK = Path(__file__).resolve().parents[2] / "templates" / FRAMEWORK_FILE
+
+
+@dataclass
+class Criterion:
+    code: str
+    content: str
+    max_points: Decimal
+    method: str  # APPRAISAL or SURVEY
+    evidence: str = ""
+    children: list["Criterion"] = field(default_factory=list, repr=False)
+
+    @property
+    def parent_code(self) -> str | None:
+        return self.code.rsplit(".", 1)[0] if "." in self.code else None
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def depth(self) -> int:
+        return self.code.count(".")
+
+
+@dataclass
+class Framework:
+    criteria: list[Criterion]  # in sheet order
+    source: Path | None = None
+    sample: bool = False  # the shipped sample, not an official framework
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        self.by_code = {c.code: c for c in self.criteria}
+
+    @property
+    def top(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.parent_code is None]
+
+    @property
+    def total_max(self) -> Decimal:
+        return sum((c.max_points for c in self.top), Decimal(0))
+
+    @property
+    def leaves(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.is_leaf]
+
+    @property
+    def scored(self) -> list[Criterion]:
+        """Leaf criteria scored by self-assessment and appraisal (the rows of the score sheets)."""
+        return [c for c in self.leaves if c.method == APPRAISAL]
+
+    @property
+    def survey(self) -> list[Criterion]:
+        return [c for c in self.leaves if c.method == SURVEY]
+
+    @property
+    def appraisal_max(self) -> Decimal:
+        return sum((c.max_points for c in self.scored), Decimal(0))
+
+    @property
+    def survey_max(self) -> Decimal:
+        return sum((c.max_points for c in self.survey), Decimal(0))
+
+
+class FrameworkError(CchcError):
+    exit_code = 2
+
+    def __init__(self, where: str, detail: str):
+        super().__init__("framework.invalid", where=where, detail=detail)
+
+
+def _dec(value, where: str) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise FrameworkError(where, "thiếu điểm tối đa")
+    try:
+        d = Decimal(str(value).strip().replace(",", "."))
+    except Exception:  # decimal.InvalidOperation and friends
+        raise FrameworkError(where, f"điểm tối đa “{value}” không phải số") from None
+    if d < 0:
+        raise FrameworkError(where, "điểm tối đa âm")
+    return d
+
+
+def _method(value, where: str) -> str:
+    k = vntext.key(str(value or ""))
+    if k == vntext.key(APPRAISAL):
+        return APPRAISAL
+    if k in (vntext.key(SURVEY), vntext.key("Điều tra xã hội học"), vntext.key("ĐTXHH")):
+        return SURVEY
+    raise FrameworkError(where, f"cách đánh giá “{value}” phải là “{APPRAISAL}” hoặc “{SURVEY}”")
+
+
+def parse_rows(rows: list[tuple], source: Path | None = None) -> Framework:
+    """Build and validate a framework from the sheet's rows (values only)."""
+    header_at = None
+    for i, row in enumerate(rows):
+        cells = [vntext.key(str(c)) if c is not None else "" for c in row]
+        if cells[:1] == [vntext.key(HEADERS[0])]:
+            header_at = i
+            break
+    if header_at is None:
+        raise FrameworkError(SHEET, f"không thấy dòng tiêu đề bắt đầu bằng “{HEADERS[0]}”")
+    header = [vntext.key(str(c)) if c is not None else "" for c in rows[header_at]]
+    try:
+        cols = [header.index(vntext.key(h)) for h in HEADERS]
+    except ValueError:
+        raise FrameworkError(SHEET, "dòng tiêu đề phải có các cột " + ", ".join(HEADERS)) from None
+    note = " ".join(str(c) for r in rows[:header_at] for c in r if c)
+    criteria: list[Criterion] = []
+    seen: dict[str, Criterion] = {}
+    for n, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        get = lambda i: row[cols[i]] if cols[i] < len(row) else None  # noqa: E731
+        raw = get(0)
+        if raw is None or str(raw).strip() == "":
+            continue
+        code = str(raw).strip().rstrip(".")
+        where = f"{SHEET}!dòng {n} (mã {code})"
+        if not _CODE.match(code):
+            raise FrameworkError(where, "mã tiêu chí phải có dạng 1, 1.1, 1.1.2")
+        if code in seen:
+            raise FrameworkError(where, "mã tiêu chí bị trùng")
+        crit = Criterion(code, vntext.clean(str(get(1) or "")), _dec(get(2), where), _method(get(3), where),
+                         vntext.clean(str(get(4) or "")))
+        if not crit.content:
+            raise FrameworkError(where, "thiếu nội dung tiêu chí")
+        if crit.parent_code is not None:
+            parent = seen.get(crit.parent_code)
+            if parent is None:
+                raise FrameworkError(where, f"không có tiêu chí cha {crit.parent_code} ở trên")
+            parent.children.append(crit)
+        seen[code] = crit
+        criteria.append(crit)
+    if not criteria:
+        raise FrameworkError(SHEET, "bộ tiêu chí trống")
+    for c in criteria:
+        if c.children:
+            total = sum((k.max_points for k in c.children), Decimal(0))
+            if total != c.max_points:
+                raise FrameworkError(f"{SHEET} (mã {c.code})",
+                                     f"các tiêu chí con cộng lại {total} điểm, khác điểm tối đa {c.max_points}")
+            if any(k.method != c.method for k in c.children) and c.method == SURVEY:
+                raise FrameworkError(f"{SHEET} (mã {c.code})", "tiêu chí điều tra XHH chỉ có con điều tra XHH")
+    sample = "mẫu" in note.lower() or "mau" in vntext.ascii_key(note).split()
+    return Framework(criteria, source, sample, vntext.clean(note))
+
+
+def load_framework(path: Path | None = None) -> Framework:
+    """Read ``path`` (default: the shipped sample ``templates/bo-tieu-chi.xlsx``)."""
+    import openpyxl  # noqa: PLC0415
+
+    path = Path(path or DEFAULT_FRAMEWORK)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise FrameworkError(str(path), "không tìm thấy tệp bộ tiêu chí") from None
+    except Exception as exc:  # damaged workbook
+        raise FrameworkError(str(path), f"không đọc được ({type(exc).__name__})") from None
+    try:
+        if SHEET not in wb.sheetnames:
+            raise FrameworkError(str(path), f"không có trang “{SHEET}”")
+        rows = [tuple(r) for r in wb[SHEET].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return parse_rows(rows, path)
+
+
+def workspace_framework(settings) -> Framework:
+    """The workspace's own ``templates/bo-tieu-chi.xlsx`` if it has one, else the shipped sample; read
+    again only when the file changes (a long-running watcher picks up the office's edits)."""
+    own = settings.workspace / "templates" / FRAMEWORK_FILE if settings.workspace is not None else None
+    path = own if own is not None and own.exists() else DEFAULT_FRAMEWORK
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _cached(str(path), stamp)
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str, _stamp: int) -> Framework:
+    return load_framework(Path(path))

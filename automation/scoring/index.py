@@ -1,0 +1,89 @@
+"""The index and the ranking: one pure function, used by `cchc recompute` and by the Excel button.
+
+Index = (appraised points of the appraisal criteria + survey points) / total maximum × 100, two decimals,
+half up.  A criterion not yet appraised counts its self-score; the unit stays "Tạm tính" until every
+criterion is appraised.  Equal indexes share a rank (1, 2, 2, 4) and are listed in Vietnamese order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from automation import vntext
+from automation.scoring.framework import Framework
+
+NO_SELF_ASSESSMENT = "Chưa nộp biểu tự chấm"
+PROVISIONAL = "Tạm tính"
+NO_SURVEY = "Chưa có điều tra XHH"
+FINAL = "Chính thức"
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass
+class UnitInput:
+    code: str
+    name: str
+    self_scores: dict[str, Decimal | None] = field(default_factory=dict)  # criterion -> self-score
+    appraised: dict[str, Decimal | None] = field(default_factory=dict)  # criterion -> council's score
+    survey: Decimal | None = None  # survey points, None until the survey arrives
+    has_self_assessment: bool = False
+
+
+@dataclass
+class UnitResult:
+    code: str
+    name: str
+    self_total: Decimal
+    appraised_total: Decimal  # appraised where appraised, else the self-score
+    survey: Decimal | None
+    total: Decimal
+    index: Decimal
+    rank: int
+    status: str
+    appraised_count: int
+    criteria_count: int
+
+
+def _q(d: Decimal) -> Decimal:
+    return d.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def compute(framework: Framework, units: list[UnitInput]) -> list[UnitResult]:
+    """Results ranked by index (highest first), ties in Vietnamese alphabetical order."""
+    scored = framework.scored
+    total_max = framework.total_max
+    out: list[UnitResult] = []
+    for u in units:
+        self_total = Decimal(0)
+        appraised_total = Decimal(0)
+        appraised_count = 0
+        for c in scored:
+            own = u.self_scores.get(c.code) or Decimal(0)
+            self_total += own
+            council = u.appraised.get(c.code)
+            if council is not None:
+                appraised_count += 1
+                appraised_total += council
+            else:
+                appraised_total += own
+        total = appraised_total + (u.survey or Decimal(0))
+        index = _q(total / total_max * 100) if total_max else Decimal(0)
+        if not u.has_self_assessment and appraised_count == 0:
+            status = NO_SELF_ASSESSMENT
+        elif appraised_count < len(scored):
+            status = PROVISIONAL
+        elif u.survey is None and framework.survey:
+            status = NO_SURVEY
+        else:
+            status = FINAL
+        out.append(UnitResult(u.code, u.name, self_total, appraised_total, u.survey, total, index, 0, status,
+                              appraised_count, len(scored)))
+    out.sort(key=lambda r: (-r.index, vntext.collation_key(r.name)))
+    for i, r in enumerate(out):
+        r.rank = out[i - 1].rank if i and out[i - 1].index == r.index else i + 1
+    return out
+
+
+def all_final(results: list[UnitResult]) -> bool:
+    return bool(results) and all(r.status == FINAL for r in results)
