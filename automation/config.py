@@ -253,4 +253,10 @@ def init_workspace(target: Path) -> Path:
     for d in WORKSPACE_DIRS:
         (target / d).mkdir(exist_ok=True)
     shutil.copyfile(DEFAULT_CONFIG, target / CONFIG_NAME)
+    # the shipped templates, for the office to edit in its own workspace (they override the shipped ones)
+    shipped = Path(__file__).resolve().parents[1] / "templates"
+    if shipped.is_dir():
+        for t in shipped.iterdir():
+            if t.is_file() and not t.name.startswith(".") and not (target / "templates" / t.name).exists():
+                shutil.copyfile(t, target / "templates" / t.name)
     return target

@@ -62,6 +62,7 @@ def test_a_province_with_150_units_is_configuration():
 def test_init_makes_a_workspace_and_refuses_twice(tmp_path):
     ws = init_workspace(tmp_path / "ws")
     assert {p.name for p in ws.iterdir()} >= {"cchc.toml", "inbox", "outbox", "templates"}
+    assert (ws / "templates" / "bo-tieu-chi.xlsx").exists()  # the office edits its own copy
     assert load_settings(ws).year == 2021
     with pytest.raises(UsageError):
         init_workspace(ws)
