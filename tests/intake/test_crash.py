@@ -87,9 +87,16 @@ def test_sigkill_while_files_are_dropped_and_processed(tmp_path):
     cmd = [sys.executable, "-m", "automation", "watch", "--workspace", str(ws)]
     dropper.start()
     kills = 0
+    claims = ws / "dang-xu-ly"
     while dropper.is_alive() or kills < 10:
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, 1.8))
+        if kills % 2:  # at a random moment
+            time.sleep(rng.uniform(0.2, 1.8))
+        else:  # in the middle of a pass: as soon as files are claimed, or a little after
+            deadline = time.monotonic() + 4
+            while time.monotonic() < deadline and not (claims.exists() and any(claims.rglob("*.*"))):
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.15))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         kills += 1
