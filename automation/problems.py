@@ -115,6 +115,17 @@ CATALOG: dict[str, Entry] = {
     "score.evidence_missing": _e("warning", "Tiêu chí {code} tự chấm {value} điểm nhưng không ghi tài liệu kiểm chứng "
                                             "và không có giải trình.",
                                  "Ghi tên tài liệu kiểm chứng (và gửi kèm tệp) hoặc giải trình."),
+    # the survey
+    "survey.unknown_form": _e("error", "Phiếu không có trong danh sách phiếu đã phát, dòng này không được tính: {detail}.",
+                              "Kiểm tra mã phiếu ghi trên phiếu giấy và sửa lại cho đúng; chỉ nhập phiếu đã phát."),
+    "survey.duplicate_form": _e("error", "Phiếu {form} đã nhập ở dòng {first_row}; dòng nhập lại này không được tính.",
+                                "Xóa dòng nhập trùng: mỗi phiếu chỉ nhập một lần."),
+    "survey.bad_answer": _e("error", "Câu trả lời không hợp lệ, không được tính: {detail}.",
+                            "Chọn câu trả lời trong danh sách thả xuống (Rất hài lòng, Hài lòng, Bình thường, "
+                            "Không hài lòng, Rất không hài lòng, Không trả lời), để trống câu chưa trả lời; không "
+                            "thêm hay đổi tên cột câu hỏi."),
+    "survey.unanswered": _e("warning", "Phiếu {form} không có câu trả lời nào (tính là phiếu không được trả lời).",
+                            "Kiểm tra lại phiếu giấy: nếu người dân đã trả lời thì nhập các câu trả lời."),
     "framework.invalid": _e("error", "Bộ tiêu chí không hợp lệ ({where}): {detail}.",
                             "Sửa tệp templates/bo-tieu-chi.xlsx theo quyết định ban hành bộ chỉ số của tỉnh."),
     "appraisal.locked": _e("error", "Bảng thẩm định {path} đang mở trong Excel nên không được ghi đè.",

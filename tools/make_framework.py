@@ -3,7 +3,9 @@
 Vĩnh Phúc's Decision 2757/QĐ-UBND (the commune-level criteria) could not be found, so the shipped
 framework is a clearly labelled sample shaped like Hà Nội's 2024 commune framework (QĐ 3199/QĐ-UBND,
 7 content areas); the numbers are illustrative.  The appraising office replaces it with the province's
-framework (sheet ``HuongDan`` says how).  The output is byte-for-byte deterministic.
+framework (sheet ``HuongDan`` says how).  Sheet ``CauHoi`` holds the SAMPLE survey questionnaire: questions
+following the five elements of the national satisfaction method (QĐ 2640/QĐ-BNV), each feeding one survey
+criterion of the framework.  The output is byte-for-byte deterministic.
 
     .venv/bin/python tools/make_framework.py [OUTPUT]
 """
@@ -25,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from automation.scoring.framework import APPRAISAL, HEADERS, SHEET, SURVEY  # noqa: E402
+from automation.survey.model import QUESTION_HEADERS, QUESTION_SHEET  # noqa: E402
 
 OUTPUT = ROOT / "templates" / "bo-tieu-chi.xlsx"
 FIXED_TIME = datetime(2024, 1, 1)
@@ -186,6 +189,68 @@ CRITERIA: list[tuple[str, str, float | None, str | None, str]] = [
      "Báo cáo công tác bảo đảm an ninh, trật tự năm"),
 ]
 
+QUESTION_NOTE = ("BỘ CÂU HỎI MẪU – không phải bộ câu hỏi chính thức. Câu hỏi dựng theo 5 yếu tố của phương pháp đo "
+                 "lường sự hài lòng (QĐ 2640/QĐ-BNV): tiếp cận dịch vụ, thủ tục hành chính, công chức, kết quả, "
+                 "tiếp nhận và xử lý góp ý; mỗi câu gắn với một tiêu chí “Điều tra XHH” của trang “TieuChi”. "
+                 "Người trả lời chọn một mức: Rất hài lòng, Hài lòng, Bình thường, Không hài lòng, Rất không hài "
+                 "lòng (hoặc Không trả lời).")
+
+# (code, question, survey criterion it feeds), in the order of the five elements of the method
+QUESTIONS: list[tuple[str, str, str]] = [
+    # 1. Tiếp cận dịch vụ hành chính công
+    ("CH01", "Ông/Bà có hài lòng với nơi ngồi chờ tại Bộ phận một cửa (đủ chỗ ngồi, bàn viết, quạt, nước uống) "
+             "không?", "7.1.1"),
+    ("CH02", "Ông/Bà có hài lòng với trang thiết bị phục vụ người dân tại Bộ phận một cửa (máy lấy số thứ tự, "
+             "máy tính tra cứu, nộp hồ sơ trực tuyến) và sự dễ sử dụng của chúng không?", "7.1.1"),
+    ("CH03", "Ông/Bà có hài lòng với vị trí, biển chỉ dẫn và giờ làm việc của Bộ phận một cửa không?", "7.1.1"),
+    # 2. Thủ tục hành chính
+    ("CH04", "Ông/Bà có hài lòng với việc niêm yết công khai thủ tục hành chính (thành phần hồ sơ, phí, lệ phí, "
+             "thời hạn giải quyết) đầy đủ, chính xác không?", "3.1.3"),
+    ("CH05", "Ông/Bà có hài lòng với mức độ dễ hiểu, dễ tra cứu của thông tin thủ tục hành chính được công khai "
+             "không?", "3.1.3"),
+    ("CH06", "Ông/Bà có hài lòng với thành phần hồ sơ phải nộp (đúng quy định, không bị yêu cầu thêm giấy tờ) "
+             "không?", "7.1.2"),
+    ("CH07", "Ông/Bà có hài lòng với mức phí, lệ phí phải nộp (đúng mức đã niêm yết) không?", "7.1.2"),
+    ("CH08", "Ông/Bà có hài lòng với thời hạn giải quyết thủ tục hành chính theo quy định không?", "7.1.2"),
+    ("CH09", "Ông/Bà có hài lòng với số lần phải đi lại Bộ phận một cửa để hoàn thành thủ tục không?", "3.2.4"),
+    ("CH10", "Ông/Bà có hài lòng với việc được hướng dẫn một lần, đầy đủ để không phải bổ sung hồ sơ nhiều lần "
+             "không?", "3.2.4"),
+    # 3. Công chức trực tiếp giải quyết công việc
+    ("CH11", "Ông/Bà có hài lòng với sự lịch sự, chú ý lắng nghe của công chức khi tiếp nhận hồ sơ không?",
+     "7.1.3"),
+    ("CH12", "Ông/Bà có hài lòng với việc công chức hướng dẫn kê khai hồ sơ tận tình, dễ hiểu không?", "7.1.3"),
+    ("CH13", "Ông/Bà có hài lòng với việc công chức tuân thủ đúng quy định khi giải quyết công việc không?",
+     "7.1.3"),
+    ("CH14", "Ông/Bà có hài lòng với thái độ tiếp đón của công chức tại Bộ phận một cửa (đeo thẻ, niềm nở, không "
+             "để người dân chờ lâu) không?", "3.3.4"),
+    ("CH15", "Ông/Bà có hài lòng với tinh thần sẵn sàng giúp đỡ người dân (người cao tuổi, người khuyết tật, "
+             "người gặp khó khăn) của công chức tại Bộ phận một cửa không?", "3.3.4"),
+    ("CH16", "Ông/Bà có hài lòng với năng lực chuyên môn (nắm vững quy định, giải quyết việc thành thạo, chính "
+             "xác) của cán bộ, công chức xã không?", "4.4.2"),
+    ("CH17", "Ông/Bà có hài lòng với tinh thần trách nhiệm (làm việc đúng giờ, chủ động giải quyết, không đùn "
+             "đẩy) của cán bộ, công chức xã không?", "4.4.2"),
+    # 4. Kết quả cung ứng dịch vụ hành chính công
+    ("CH18", "Ông/Bà có hài lòng với kết quả giải quyết thủ tục hành chính đã nhận (đúng quy định) không?",
+     "7.1.4"),
+    ("CH19", "Ông/Bà có hài lòng với độ chính xác của thông tin ghi trên kết quả đã nhận không?", "7.1.4"),
+    ("CH20", "Ông/Bà có hài lòng với thời gian trả kết quả (đúng hoặc sớm hơn ngày hẹn) không?", "7.1.4"),
+    # 5. Tiếp nhận, giải quyết góp ý, phản ánh, kiến nghị
+    ("CH21", "Ông/Bà có hài lòng với các hình thức tiếp nhận góp ý, phản ánh, kiến nghị của xã (hòm thư góp ý, "
+             "số điện thoại đường dây nóng, trang thông tin điện tử) không?", "7.1.5"),
+    ("CH22", "Ông/Bà có hài lòng với sự dễ dàng khi gửi góp ý, phản ánh, kiến nghị không?", "7.1.5"),
+    ("CH23", "Ông/Bà có hài lòng với việc xã tiếp nhận, xử lý và trả lời góp ý, phản ánh, kiến nghị kịp thời "
+             "không?", "7.1.5"),
+    # Hoạt động của chính quyền xã
+    ("CH24", "Ông/Bà có hài lòng với việc chính quyền xã công khai thông tin về hoạt động (kế hoạch, ngân sách, "
+             "các khoản đóng góp của người dân) không?", "7.2.1"),
+    ("CH25", "Ông/Bà có hài lòng với mức độ dễ tiếp cận các thông tin do chính quyền xã công khai không?",
+     "7.2.1"),
+    ("CH26", "Ông/Bà có hài lòng với việc không bị gây phiền hà, sách nhiễu hay đòi nộp thêm tiền ngoài phí, "
+             "lệ phí khi giải quyết công việc không?", "7.2.2"),
+    ("CH27", "Ông/Bà có hài lòng với việc không có người trung gian (“cò”) nhận làm hộ hồ sơ để lấy tiền tại "
+             "Bộ phận một cửa không?", "7.2.2"),
+]
+
 HUONG_DAN = [
     "HƯỚNG DẪN THAY BỘ TIÊU CHÍ MẪU BẰNG BỘ TIÊU CHÍ CỦA TỈNH",
     "",
@@ -209,6 +274,13 @@ HUONG_DAN = [
     "10. Lưu tệp (định dạng .xlsx), rồi chạy lại lệnh “cchc forms” để lập lại biểu tự đánh giá, chấm điểm gửi các "
     "đơn vị. Nếu bộ tiêu chí sai (mã trùng, thiếu tiêu chí cha, điểm con cộng lại khác điểm cha, cách đánh giá "
     "không đúng, điểm không phải số), phần mềm báo lỗi “framework.invalid” kèm dòng và mã tiêu chí cần sửa.",
+    f"11. Trang “{QUESTION_SHEET}” là BỘ CÂU HỎI MẪU của phiếu khảo sát sự hài lòng (điều tra xã hội học). Giữ "
+    f"nguyên tên trang và dòng tiêu đề cột ({' | '.join(QUESTION_HEADERS)}); mỗi câu hỏi một dòng, mã câu hỏi "
+    "không trùng (CH01, CH02…), câu hỏi trả lời được bằng các mức Rất hài lòng, Hài lòng, Bình thường, Không hài "
+    "lòng, Rất không hài lòng.",
+    "12. Cột Mã tiêu chí của trang câu hỏi ghi mã một tiêu chí “Điều tra XHH” (tiêu chí lá) của trang “TieuChi”; "
+    "mỗi tiêu chí điều tra XHH nên có ít nhất một câu hỏi. Sửa dòng ghi chú phía trên dòng tiêu đề và bỏ chữ "
+    "“mẫu” khi đã dùng bộ câu hỏi chính thức.",
 ]
 
 
@@ -281,6 +353,32 @@ def build() -> Workbook:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
+    qs = wb.create_sheet(QUESTION_SHEET)
+    qs.append([QUESTION_NOTE])
+    qs.append(list(QUESTION_HEADERS))
+    qs.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(QUESTION_HEADERS))
+    qs["A1"].font = Font(bold=True, color="C00000", size=12)
+    qs["A1"].alignment = Alignment(wrap_text=True, vertical="center")
+    qs.row_dimensions[1].height = 64
+    for c in range(1, len(QUESTION_HEADERS) + 1):
+        cell = qs.cell(2, c)
+        cell.font, cell.fill, cell.border = Font(bold=True), fill_head, border
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    for code, text, criterion in QUESTIONS:
+        qs.append([code, text, criterion])
+        r = qs.max_row
+        for c in range(1, len(QUESTION_HEADERS) + 1):
+            qs.cell(r, c).border, qs.cell(r, c).alignment = border, wrap
+            qs.cell(r, c).number_format = "@"
+        qs.row_dimensions[r].height = 15 * max(1, -(-len(text) // 86))
+    for col, width in zip("ABC", (12, 90, 12)):
+        qs.column_dimensions[col].width = width
+    qs.freeze_panes = "A3"
+    qs.print_title_rows = "2:2"
+    qs.page_setup.orientation, qs.page_setup.paperSize = "landscape", qs.PAPERSIZE_A4
+    qs.page_setup.fitToWidth, qs.page_setup.fitToHeight = 1, 0
+    qs.sheet_properties.pageSetUpPr.fitToPage = True
+
     hd = wb.create_sheet("HuongDan")
     for line in HUONG_DAN:
         hd.append([line])
@@ -323,6 +421,11 @@ def main(argv: list[str]) -> int:
     print(f"{target}: {len(fw.top)} lĩnh vực, {len(fw.leaves)} tiêu chí lá ({len(fw.scored)} thẩm định, "
           f"{len(fw.survey)} điều tra XHH); tổng {fw.total_max} điểm, điều tra XHH {fw.survey_max} điểm; "
           f"mẫu: {fw.sample}")
+    from automation.survey.questions import load_questions  # noqa: PLC0415
+
+    qset = load_questions(target, fw)
+    print(f"{target}: {len(qset.questions)} câu hỏi cho {len({q.criterion for q in qset.questions})} tiêu chí "
+          f"điều tra XHH; mẫu: {qset.sample}")
     return 0
 
 

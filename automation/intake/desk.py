@@ -150,7 +150,7 @@ class Desk:
             result.claimed = len(claims)
             subs = self.process(claims, progress)
             self.write_missing_feedback()
-            if any(s.kind in (m.WORKBOOK, m.EVIDENCE) and s.status == m.ARCHIVED for s in subs):
+            if any(s.kind in (m.WORKBOOK, m.EVIDENCE, m.SURVEY_ENTRY) and s.status == m.ARCHIVED for s in subs):
                 result.appraisal = self.refresh_appraisal()
         result.submissions = subs
         for s in subs:
@@ -231,6 +231,10 @@ class Desk:
             else:
                 in_batch.add(sha)
                 fresh.append(c)
+        entries = [c for c in fresh if _is_survey_entry(c.path)]
+        fresh = [c for c in fresh if c not in entries]
+        for c in entries:
+            self._file_survey_entry(c)
         hints = {c.path: u for c in fresh if (u := self._folder_unit(c.rel)) is not None}
         reports = check_paths([c.path for c in fresh], self.settings, progress=progress, hints=hints)
         for c, rep in zip(fresh, reports):
@@ -300,6 +304,21 @@ class Desk:
             self.ledger.update(c.row_id, version=version, target=self.rel(dest), **fields)
         self._move_and_finalise(c, dest)
 
+    def _file_survey_entry(self, c: Claim) -> None:
+        """The office's filled survey entry workbook: imported (replacing the earlier import), archived."""
+        from automation.survey.service import import_entry  # noqa: PLC0415
+
+        summary = import_entry(self.settings, c.path, submission_id=c.row_id, rebuild_appraisal=False)
+        with self.ledger.transaction():
+            row = self.ledger.raw(c.row_id)
+            version = row["version"] or self.ledger.next_version(None, m.SURVEY_ENTRY)
+            dest = self.ws / row["target"] if row["target"] else unique_path(
+                self.archive / "_dieu-tra" / f"v{version:02d}-{c.path.name}")
+            self.ledger.update(c.row_id, kind=m.SURVEY_ENTRY, version=version, target=self.rel(dest),
+                               verdict=_verdict(summary.problems),
+                               problems=[p.as_dict(with_fix=True) for p in summary.problems])
+        self._move_and_finalise(c, dest)
+
     def _file(self, c: Claim, dest: Path, status: str, **fields) -> None:
         with self.ledger.transaction():
             self.ledger.update(c.row_id, target=self.rel(dest), **fields)
@@ -318,7 +337,7 @@ class Desk:
                       m.DUPLICATE if row["duplicate_of"] else m.ARCHIVED)
         self.ledger.update(row_id, status=status, path=self.rel(dest),
                            processed_at=clock.now().isoformat(timespec="seconds"))
-        if status == m.ARCHIVED and row["unit_code"] and row["version"]:
+        if status == m.ARCHIVED and row["version"] and (row["unit_code"] or row["kind"] == m.SURVEY_ENTRY):
             same_name = row["original_name"] if row["kind"] == m.EVIDENCE else None
             self.ledger.supersede_older(row["unit_code"], row["kind"], row["version"], same_name)
 
@@ -376,6 +395,17 @@ def _reason(c: Claim, problems: list[Problem]) -> str:
              "Tệp được đưa vào khu cách ly, chưa được tiếp nhận, vì:"]
     lines += [f"- {p.describe()}" + (f" Cách khắc phục: {p.fix}" if p.fix else "") for p in problems]
     return "\n".join(lines) + "\n"
+
+
+def _is_survey_entry(path: Path) -> bool:
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    from automation.survey.entry import looks_like_entry_workbook  # noqa: PLC0415
+
+    try:
+        return looks_like_entry_workbook(path)
+    except Exception:  # a damaged workbook is for the checker to report, not for this test
+        return False
 
 
 def _created(path: Path) -> float | None:

@@ -48,6 +48,46 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
     """),
 ]
+MIGRATIONS.append((2, """
+        CREATE TABLE survey_samples (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            per_unit INTEGER,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE survey_people (
+            form_code TEXT PRIMARY KEY,
+            sample_id INTEGER NOT NULL REFERENCES survey_samples(id),
+            unit_code TEXT NOT NULL,
+            submission_id INTEGER REFERENCES submissions(id),
+            list_row INTEGER,
+            name TEXT NOT NULL,
+            address TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            field TEXT NOT NULL DEFAULT '',
+            procedure TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE survey_imports (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            source TEXT NOT NULL,
+            submission_id INTEGER REFERENCES submissions(id),
+            forms INTEGER NOT NULL,
+            problems TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE survey_forms (
+            form_code TEXT PRIMARY KEY,
+            import_id INTEGER NOT NULL REFERENCES survey_imports(id),
+            sheet_row INTEGER
+        );
+        CREATE TABLE survey_answers (
+            form_code TEXT NOT NULL REFERENCES survey_forms(form_code),
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            PRIMARY KEY (form_code, question)
+        );
+"""))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
@@ -118,15 +158,15 @@ class Ledger:
         cols = ", ".join(f"{k} = ?" for k in fields)
         self.db.execute(f"UPDATE submissions SET {cols} WHERE id = ?", (*fields.values(), sub_id))
 
-    def next_version(self, unit_code: str, kind: str) -> int:
-        row = self.db.execute("SELECT MAX(version) FROM submissions WHERE unit_code = ? AND kind = ?",
+    def next_version(self, unit_code: str | None, kind: str) -> int:
+        row = self.db.execute("SELECT MAX(version) FROM submissions WHERE unit_code IS ? AND kind = ?",
                               (unit_code, kind)).fetchone()
         return (row[0] or 0) + 1
 
-    def supersede_older(self, unit_code: str, kind: str, version: int, same_name: str | None = None) -> None:
+    def supersede_older(self, unit_code: str | None, kind: str, version: int, same_name: str | None = None) -> None:
         """Mark earlier archived versions superseded; with ``same_name`` only those of that file name
         (evidence files are a collection: a new one replaces only the file of the same name)."""
-        sql = ("UPDATE submissions SET status = ? WHERE unit_code = ? AND kind = ? AND status = ? "
+        sql = ("UPDATE submissions SET status = ? WHERE unit_code IS ? AND kind = ? AND status = ? "
                "AND version < ?")
         args: tuple = (SUPERSEDED, unit_code, kind, ARCHIVED, version)
         if same_name is not None:

@@ -10,12 +10,14 @@ RESPONDENT_LIST = "respondent_list"
 WORKBOOK = "workbook"
 REPORT = "report"
 EVIDENCE = "evidence"
+SURVEY_ENTRY = "survey_entry"  # the office's filled survey entry workbook, not a commune's file
 UNKNOWN = "unknown"
-KINDS = (RESPONDENT_LIST, WORKBOOK, REPORT, EVIDENCE, UNKNOWN)
+KINDS = (RESPONDENT_LIST, WORKBOOK, REPORT, EVIDENCE, SURVEY_ENTRY, UNKNOWN)
 KIND_NAMES = {RESPONDENT_LIST: "danh sách người đã giao dịch TTHC", WORKBOOK: "biểu tự đánh giá, chấm điểm",
-              REPORT: "báo cáo tự đánh giá", EVIDENCE: "tài liệu kiểm chứng", UNKNOWN: "không xác định"}
+              REPORT: "báo cáo tự đánh giá", EVIDENCE: "tài liệu kiểm chứng", SURVEY_ENTRY: "bảng nhập phiếu điều tra XHH",
+              UNKNOWN: "không xác định"}
 KIND_FOLDERS = {RESPONDENT_LIST: "danh-sach", WORKBOOK: "bieu-cham-diem", REPORT: "bao-cao",
-                EVIDENCE: "tai-lieu-kiem-chung", UNKNOWN: "khac"}
+                EVIDENCE: "tai-lieu-kiem-chung", SURVEY_ENTRY: "nhap-phieu", UNKNOWN: "khac"}
 # the deadline of each kind, by its key in cchc.toml [deadlines]
 KIND_DEADLINES = {RESPONDENT_LIST: "respondent_list", WORKBOOK: "self_assessment", REPORT: "self_assessment",
                   EVIDENCE: "supplementary_evidence"}

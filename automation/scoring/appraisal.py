@@ -61,6 +61,7 @@ class Table:
     survey: dict[str, object]  # unit code -> survey points (Decimal or text as typed)
     results: list[UnitResult] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)  # Vietnamese notes on cells that are not numbers
+    survey_notes: list[str] = field(default_factory=list)  # survey criteria without answers
 
 
 def workbook_path(settings: Settings) -> Path:
@@ -305,7 +306,7 @@ def _write_tong_hop(wb, table: Table, framework: Framework, settings: Settings) 
         notes.append("Lưu ý: đang dùng BỘ TIÊU CHÍ MẪU, chưa phải bộ tiêu chí chính thức của tỉnh.")
     for j, text in enumerate(notes):
         ws.write_string(4 + j, 10, text, f["note"])
-    for j, text in enumerate(table.invalid[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]):
+    for j, text in enumerate((table.invalid + table.survey_notes)[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]):
         ws.write_string(NOTES_ROW - 1 + j, 10, text, f["note"])
 
 
@@ -337,7 +338,17 @@ def rebuild_table(settings: Settings, framework: Framework, existing: Table | No
                             appraised=prev.appraised if prev else None, comment=prev.comment if prev else "",
                             evidence=evidence.get((unit.code, c.code), []),
                             evidence_text=line.evidence if line else ""))
-    return Table(rows, dict(existing.survey) if existing else {})
+    survey = dict(existing.survey) if existing else {}
+    table = Table(rows, survey)
+    from automation.survey.service import unit_surveys  # noqa: PLC0415
+
+    surveys = unit_surveys(settings)
+    if surveys:  # imported answers decide the survey points of the sampled units
+        for code, us in surveys.items():
+            survey[code] = us.points
+            unit = settings.units.by_code(code)
+            table.survey_notes.extend(f"{unit.full_name if unit else code}: {w}" for w in us.warnings)
+    return table
 
 
 def rebuild(settings: Settings) -> Table | None:

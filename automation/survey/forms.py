@@ -1,0 +1,289 @@
+"""The printable survey forms and the data-entry workbook, written into ``outbox/dieu-tra/``.
+
+* ``<unit slug>/phieu-dieu-tra-<unit slug>-<year>.docx``: every form of the unit in one A4 portrait document,
+  one form per sampled person, separated by page breaks, Times New Roman everywhere.  One form is built once
+  with python-docx; each person's form is a deep copy of its XML with the person's fields filled in.
+* ``nhap-phieu-<year>.xlsx``: sheet ``NhapPhieu``, one row per sampled person and one drop-down column per
+  question (the six answers), sheet ``CauHoi`` listing the questions.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from automation import vntext
+from automation.config import Settings
+from automation.survey.model import ANSWERS, ENTRY_SHEET, FORM_CODE, QUESTION_HEADERS, QUESTION_SHEET, SampledPerson
+from automation.survey.questions import QuestionSet
+
+FOLDER = "dieu-tra"
+ENTRY_HEADERS = (FORM_CODE, "Mã đơn vị", "Đơn vị", "Họ và tên")
+LIST_SHEET = "DanhMuc"  # the answers, when they do not fit an inline list
+TNR = "Times New Roman"
+BOX = "☐"
+TITLE = "PHIẾU KHẢO SÁT SỰ HÀI LÒNG"
+ANSWER_HEADERS = ("STT", "Câu hỏi", *ANSWERS)
+ANSWER_WIDTHS_MM = (10, 81) + (14,) * len(ANSWERS)  # 175 mm = 210 - 20 (left) - 15 (right)
+PERSON_LABELS = {"form_code": f"{FORM_CODE}: ", "name": "Họ và tên: ", "address": "Địa chỉ: ",
+                 "phone": "Số điện thoại: ", "field": "Lĩnh vực: ", "procedure": "Thủ tục hành chính: "}
+_BLANK = "……………………………"
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CENTER, _LEFT, _JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+@dataclass
+class SurveyFormsResult:
+    folder: Path
+    unit_files: list[Path]
+    entry_workbook: Path
+
+
+@dataclass
+class _Group:
+    code: str
+    name: str  # "Xã Kim Xá"
+    place: str  # "xã Kim Xá", as written inside a sentence
+    slug: str
+    people: list[SampledPerson] = field(default_factory=list)
+
+
+def write_survey_forms(outbox: Path, settings: Settings, questions: QuestionSet,
+                       people: list[SampledPerson]) -> SurveyFormsResult:
+    folder = Path(outbox) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    groups = _groups(settings, people)
+    proto = _prototype(settings, questions) if groups else []
+    doc = _base_document()  # one document, its body refilled for each unit
+    files = []
+    for g in groups:
+        path = folder / g.slug / f"phieu-dieu-tra-{g.slug}-{settings.year}.docx"
+        path.parent.mkdir(exist_ok=True)
+        _fill(doc, proto, g)
+        _atomic(path, doc.save)
+        files.append(path)
+    entry = folder / f"nhap-phieu-{settings.year}.xlsx"
+    _atomic(entry, _entry_workbook(questions, groups).save)
+    return SurveyFormsResult(folder, files, entry)
+
+
+def _atomic(target: Path, save) -> None:
+    """``save(path)`` into a temporary file next to ``target``, then rename it over ``target``."""
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        save(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)  # gone after the rename; removed when saving failed
+
+
+def _clean(text) -> str:
+    return _NOT_XML.sub("", vntext.clean(str(text or "")))
+
+
+def _groups(settings: Settings, people: list[SampledPerson]) -> list[_Group]:
+    """The sampled people by unit: units in the order of the settings, then unknown codes as met."""
+    by_code: dict[str, _Group] = {}
+    for person in people:
+        code = person.unit_code
+        if code not in by_code:
+            unit, name = settings.units.by_code(code), _clean(person.unit_name) or code
+            by_code[code] = _Group(code, unit.full_name, f"{unit.type.lower()} {unit.name}", unit.slug) if unit \
+                else _Group(code, name, name, "-".join(vntext.ascii_key(f"{name} {code}").split()))
+        by_code[code].people.append(person)
+    order = {u.code: i for i, u in enumerate(settings.units)}
+    return sorted(by_code.values(), key=lambda g: order.get(g.code, len(order)))
+
+
+# --- the printable forms (Word) -------------------------------------------------------------------
+
+def _base_document():
+    """A blank A4 portrait document: Times New Roman 13 pt in the defaults and every style naming a font."""
+    doc = Document()
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for owner in (rpr, doc.styles["Normal"].element.get_or_add_rPr()):
+        owner.get_or_add_rFonts()
+    for fonts in styles.iter(qn("w:rFonts")):
+        fonts.attrib.clear()  # no asciiTheme/hAnsiTheme/eastAsiaTheme/cstheme
+        for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(slot), TNR)
+    for tag, value in (("w:sz", "26"), ("w:szCs", "26"), ("w:lang", "vi-VN")):
+        rpr.find(qn(tag)).set(qn("w:val"), value)
+    doc.styles["Normal"].font.size = Pt(13)
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "252")  # 1.05 lines
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin = sec.bottom_margin = Mm(15)
+    sec.left_margin, sec.right_margin = Mm(20), Mm(15)
+    doc.core_properties.author, doc.core_properties.title = "cchc", TITLE.capitalize()
+    return doc
+
+
+def _para(container, runs, *, size=13, align=None, before=0, after=0, first=False):
+    """A paragraph of ``runs`` (text, "b"/"i"/"u" flags); ``first``: a cell's own first paragraph."""
+    p = container.paragraphs[0] if first else container.add_paragraph()
+    p.paragraph_format.space_before, p.paragraph_format.space_after = Pt(before), Pt(after)
+    if align is not None:
+        p.alignment = align
+    for text, flags in runs:
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        run.bold, run.italic, run.underline = ("b" in flags) or None, ("i" in flags) or None, ("u" in flags) or None
+
+
+def _table(doc, widths_mm, rows=1, borders=False):
+    table = doc.add_table(rows=rows, cols=len(widths_mm))
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm):
+        column.width = Mm(width)  # the grid (LibreOffice) and every cell (Word)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm):
+            cell.width = Mm(width)
+    layout = table._tbl.tblPr.find(qn("w:tblLayout"))  # set by autofit = False; schema order around it
+    layout.addnext(parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:left w:w="57" w:type="dxa"/><w:right w:w="57" '
+                             'w:type="dxa"/></w:tblCellMar>'))  # 1 mm inside each cell
+    if borders:
+        sides = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                        for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        layout.addprevious(parse_xml(f"<w:tblBorders {nsdecls('w')}>{sides}</w:tblBorders>"))
+    return table
+
+
+def _prototype(settings: Settings, questions: QuestionSet) -> list:
+    """The body elements of one form, with ``{field}`` runs where each person's details go, and last a
+    paragraph holding a page break (put between forms)."""
+    doc = _base_document()
+    head = _table(doc, (80, 95))
+    issuer = _clean(settings.authority.issuing_body).upper()
+    split = re.match(r"^(\S+ BAN NHÂN DÂN) (.+)$", issuer)  # "ỦY BAN NHÂN DÂN" above "HUYỆN VĨNH TƯỜNG"
+    for i, line in enumerate(split.groups() if split else (issuer,)):
+        _para(head.cell(0, 0), [(line, "b")], size=12, align=_CENTER, first=i == 0)
+    _para(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b")], size=12, align=_CENTER, first=True)
+    _para(head.cell(0, 1), [("Độc lập - Tự do - Hạnh phúc", "bu")], align=_CENTER)
+    _para(doc, [(TITLE, "b")], size=14, align=_CENTER, before=12)
+    _para(doc, [("Về việc giải quyết thủ tục hành chính tại Bộ phận một cửa ", "b"), ("{unit}", "b"),
+                (f" năm {settings.year}", "b")], align=_CENTER, after=8)
+    box = _table(doc, (175,), borders=True).cell(0, 0)
+    for i, (key, label) in enumerate(PERSON_LABELS.items()):
+        _para(box, [(label, "b"), ("{%s}" % key, "" if i else "b")], size=12, before=0 if i else 2,
+              after=2 if i == len(PERSON_LABELS) - 1 else 0, first=i == 0)
+    _para(doc, [("Để góp phần nâng cao chất lượng phục vụ, đề nghị Ông/Bà cho biết mức độ hài lòng của mình về "
+                 f"từng nội dung dưới đây bằng cách đánh dấu X vào một ô {BOX} ở mỗi dòng. Ý kiến của Ông/Bà "
+                 "chỉ dùng để đánh giá Chỉ số cải cách hành chính và được giữ kín.", "i")],
+          size=12, align=_JUSTIFY, before=8, after=6)
+    table = _table(doc, ANSWER_WIDTHS_MM, rows=1 + len(questions.questions), borders=True)
+    for r, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if r == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))  # repeats on the form's second page
+        for c, cell in enumerate(row.cells):
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            if r == 0:
+                _para(cell, [(ANSWER_HEADERS[c], "b")], size=10, align=_CENTER, first=True)
+            elif c == 1:
+                _para(cell, [(questions.questions[r - 1].text, "")], size=11, align=_LEFT, first=True)
+            else:
+                _para(cell, [(str(r) if c == 0 else BOX, "")], size=11 if c == 0 else 14, align=_CENTER, first=True)
+    _para(doc, [("Xin trân trọng cảm ơn!", "bi")], align=_CENTER, before=8, after=8)
+    _para(doc, [("Người khảo sát: ……………………………………………   Ngày khảo sát: ……/……/…………", "")], size=12)
+    page_break = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" '
+                           'w:lineRule="auto"/><w:rPr><w:sz w:val="2"/></w:rPr></w:pPr><w:r><w:rPr><w:sz '
+                           'w:val="2"/></w:rPr><w:br w:type="page"/></w:r></w:p>')
+    return [el for el in doc.element.body if el.tag != qn("w:sectPr")] + [page_break]
+
+
+def _fill(doc, proto: list, group: _Group) -> None:
+    """Make the body of ``doc`` a copy of the form for each person of ``group``."""
+    body = doc.element.body
+    sect = body.sectPr
+    body.clear()  # cheap, unlike removing the previous unit's elements one by one
+    body.append(sect)
+    t_tag, form, page_break = qn("w:t"), proto[:-1], proto[-1]
+    marked = [any((t.text or "").startswith("{") for t in el.iter(t_tag)) for el in form]
+    for n, person in enumerate(group.people):
+        values = {"{%s}" % f: _clean(getattr(person, f)) or _BLANK for f in PERSON_LABELS}
+        values["{unit}"] = group.place
+        if n:
+            sect.addprevious(copy.deepcopy(page_break))
+        for el, has_fields in zip(form, marked):
+            el = copy.deepcopy(el)
+            for t in el.iter(t_tag) if has_fields else ():
+                t.text = values.get(t.text, t.text)
+            sect.addprevious(el)
+
+
+# --- the entry workbook (Excel) -------------------------------------------------------------------
+
+def _entry_workbook(questions: QuestionSet, groups: list[_Group]):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = ENTRY_SHEET
+    codes = [q.code for q in questions.questions]
+    ws.append([*ENTRY_HEADERS, *codes])
+    _head(ws)
+    for g in groups:
+        for person in g.people:
+            ws.append([_clean(person.form_code), g.code, g.name, _clean(person.name)])
+            ws.cell(ws.max_row, 1).number_format = ws.cell(ws.max_row, 2).number_format = "@"  # "09079" stays
+    rows, first, last = ws.max_row, get_column_letter(len(ENTRY_HEADERS) + 1), get_column_letter(ws.max_column)
+    if rows > 1 and codes:
+        dv = DataValidation(type="list", formula1=_answer_list(wb), allow_blank=True, showErrorMessage=True,
+                            errorStyle="stop", errorTitle="Câu trả lời không hợp lệ",
+                            error=("Chọn một trong các mức: " + ", ".join(ANSWERS) + ".")[:225])
+        dv.add(f"{first}2:{last}{rows}")
+        ws.add_data_validation(dv)
+    for c, width in enumerate((12, 10, 22, 26) + (14,) * len(codes), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = f"{first}2"
+    ws.auto_filter.ref = f"A1:{last}{rows}"
+
+    qs = wb.create_sheet(QUESTION_SHEET)
+    qs.append(list(QUESTION_HEADERS))
+    _head(qs)
+    for q in questions.questions:
+        qs.append([q.code, q.text, q.criterion])
+        qs.cell(qs.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+        qs.cell(qs.max_row, 3).number_format = "@"
+    for col, width in zip("ABC", (12, 90, 12)):
+        qs.column_dimensions[col].width = width
+    qs.freeze_panes = "A2"
+    return wb
+
+
+def _head(ws) -> None:
+    thin = Side(style="thin", color="808080")
+    for cell in ws[1]:
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="D9E1F2")
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _answer_list(wb) -> str:
+    """The drop-down's source: an inline list when it fits Excel's 255 characters, else a hidden sheet."""
+    if len(",".join(ANSWERS)) <= 255:
+        return '"' + ",".join(ANSWERS) + '"'
+    ws = wb.create_sheet(LIST_SHEET)
+    ws.sheet_state = "hidden"
+    for answer in ANSWERS:
+        ws.append([answer])
+    return f"{LIST_SHEET}!$A$1:$A${len(ANSWERS)}"

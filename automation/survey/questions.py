@@ -1,0 +1,125 @@
+"""The survey questionnaire, read from sheet ``CauHoi`` of ``templates/bo-tieu-chi.xlsx``.
+
+``Mã câu hỏi`` (``CH01``) | ``Câu hỏi`` | ``Mã tiêu chí`` (a leaf "Điều tra XHH" criterion of sheet ``TieuChi``
+of the same workbook).  Rows above the header (a "sample" note) are ignored; a note containing "mẫu" marks
+the questionnaire as the shipped sample.  Every error is a :class:`FrameworkError` (``framework.invalid``)
+naming the sheet row and code.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from automation import vntext
+from automation.scoring.framework import (DEFAULT_FRAMEWORK, FRAMEWORK_FILE, SURVEY, Framework, FrameworkError,
+                                          load_framework)
+from automation.survey.model import QUESTION_HEADERS, QUESTION_SHEET, Question
+
+
+@dataclass
+class QuestionSet:
+    questions: list[Question]
+    sample: bool = False  # the shipped sample questionnaire, not an official one
+
+    def __post_init__(self) -> None:
+        self.by_code = {q.code: q for q in self.questions}
+
+    def for_criterion(self, code: str) -> list[Question]:
+        return [q for q in self.questions if q.criterion == code]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return vntext.clean(str(value))
+
+
+def parse_question_rows(rows: list[tuple], framework: Framework) -> QuestionSet:
+    """Build and validate the questionnaire from the sheet's rows (values only)."""
+    first = vntext.key(QUESTION_HEADERS[0])
+    header_at = next((i for i, row in enumerate(rows) if row and vntext.key(_text(row[0])) == first), None)
+    if header_at is None:
+        raise FrameworkError(QUESTION_SHEET, f"không thấy dòng tiêu đề bắt đầu bằng “{QUESTION_HEADERS[0]}”")
+    header = [vntext.key(_text(c)) for c in rows[header_at]]
+    try:
+        cols = [header.index(vntext.key(h)) for h in QUESTION_HEADERS]
+    except ValueError:
+        raise FrameworkError(QUESTION_SHEET, "dòng tiêu đề phải có các cột " + ", ".join(QUESTION_HEADERS)) \
+            from None
+    note = " ".join(_text(c) for r in rows[:header_at] for c in r if c is not None)
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for n, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        code, text, criterion = (_text(row[c]) if c < len(row) else "" for c in cols)
+        if not (code or text or criterion):
+            continue
+        where = f"{QUESTION_SHEET}!dòng {n}" + (f" (mã {code})" if code else "")
+        if not code:
+            raise FrameworkError(where, "thiếu mã câu hỏi")
+        if code.upper() in seen:
+            raise FrameworkError(where, "mã câu hỏi bị trùng")
+        seen.add(code.upper())
+        if not text:
+            raise FrameworkError(where, "thiếu nội dung câu hỏi")
+        criterion = criterion.rstrip(".")
+        if not criterion:
+            raise FrameworkError(where, "thiếu mã tiêu chí")
+        crit = framework.by_code.get(criterion)
+        if crit is None:
+            raise FrameworkError(where, f"tiêu chí {criterion} không có trong bộ tiêu chí")
+        if crit.method != SURVEY or not crit.is_leaf:
+            why = "không đánh giá qua điều tra XHH" if crit.method != SURVEY else "có tiêu chí con"
+            raise FrameworkError(where, f"tiêu chí {criterion} {why}; câu hỏi phải gắn với một tiêu chí lá "
+                                        "“Điều tra XHH”")
+        questions.append(Question(code, text, criterion))
+    if not questions:
+        raise FrameworkError(QUESTION_SHEET, "bộ câu hỏi trống")
+    sample = "mẫu" in note.lower() or "mau" in vntext.ascii_key(note).split()
+    return QuestionSet(questions, sample)
+
+
+def load_questions(path: Path | None = None, framework: Framework | None = None) -> QuestionSet:
+    """Read sheet ``CauHoi`` of ``path`` (default: the shipped sample) and check each question against
+    ``framework`` (default: the framework of the same workbook)."""
+    import openpyxl  # noqa: PLC0415
+
+    path = Path(path or DEFAULT_FRAMEWORK)
+    if framework is None:
+        framework = load_framework(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise FrameworkError(str(path), "không tìm thấy tệp bộ tiêu chí") from None
+    except Exception as exc:  # damaged workbook
+        raise FrameworkError(str(path), f"không đọc được ({type(exc).__name__})") from None
+    try:
+        if QUESTION_SHEET not in wb.sheetnames:
+            raise FrameworkError(str(path), f"không có trang câu hỏi điều tra “{QUESTION_SHEET}”")
+        rows = [tuple(r) for r in wb[QUESTION_SHEET].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return parse_question_rows(rows, framework)
+
+
+def workspace_questions(settings) -> QuestionSet:
+    """The questionnaire of the workspace's own ``templates/bo-tieu-chi.xlsx`` if it has one, else the
+    shipped sample; checked against that file's framework and read again only when the file changes."""
+    own = settings.workspace / "templates" / FRAMEWORK_FILE if settings.workspace is not None else None
+    path = own if own is not None and own.exists() else DEFAULT_FRAMEWORK
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _cached(str(path), stamp)
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str, _stamp: int) -> QuestionSet:
+    return load_questions(Path(path))
