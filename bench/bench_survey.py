@@ -65,16 +65,18 @@ def import_and_points(tmp: Path) -> None:
         sheet.append([p.form_code, p.unit_code, p.unit_name, p.name,
                       *(rng.choice(ANSWERS) for _ in qs.questions)])
     wb.save(path)
-    tracemalloc.start()
+    issued = {p.form_code for p in people}
     t0 = time.perf_counter()
-    imported = read_entry_workbook(path, {p.form_code for p in people}, qs.questions)
+    imported = read_entry_workbook(path, issued, qs.questions)
     points = survey_points(fw, qs.questions, people, imported.forms)
     elapsed = time.perf_counter() - t0
+    tracemalloc.start()  # a second, traced run for the memory figure (tracing slows it down)
+    survey_points(fw, qs.questions, people, read_entry_workbook(path, issued, qs.questions).forms)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     assert len(imported.forms) == len(people) and len(points) == 150
     print(f"import + points, {len(people)} answered forms x {len(qs.questions)} questions: {elapsed:.2f} s "
-          f"(traced; peak Python memory {peak:.0f} MiB); target <= 5 s: {'OK' if elapsed <= 5 else 'MISSED'}")
+          f"(peak Python memory {peak:.0f} MiB); target <= 5 s: {'OK' if elapsed <= 5 else 'MISSED'}")
 
 
 def main() -> int:
