@@ -32,3 +32,16 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "libreoffice" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture()
+def fast_ws(tmp_path, monkeypatch):
+    """A fresh workspace whose inbox settles in 0.2 s, on a day before the list deadline (25/10/2021)."""
+    from automation.config import init_workspace
+
+    root = init_workspace(tmp_path / "ws")
+    toml = root / "cchc.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("stable_window_s = 2", "stable_window_s = 0.2"),
+                    encoding="utf-8")
+    monkeypatch.setenv("CCHC_NOW", "2021-10-25T09:30:00")
+    return root

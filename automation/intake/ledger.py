@@ -199,6 +199,12 @@ class Ledger:
     def all(self) -> list[Submission]:
         return [_row(r) for r in self.db.execute("SELECT * FROM submissions ORDER BY id")]
 
+    def latest_by_unit(self, kind: str) -> dict[str, Submission]:
+        """Each unit's current (archived, highest version) submission of ``kind``."""
+        rows = self.db.execute("SELECT * FROM submissions WHERE kind = ? AND status = ? AND unit_code IS NOT NULL "
+                               "ORDER BY version", (kind, ARCHIVED))
+        return {r["unit_code"]: _row(r) for r in rows}
+
 
 class _Tx:
     """``with ledger.transaction():`` — BEGIN IMMEDIATE ... COMMIT, rolled back on error."""

@@ -193,16 +193,24 @@ def load_framework(path: Path | None = None) -> Framework:
     return parse_rows(rows, path)
 
 
-def workspace_framework(settings) -> Framework:
-    """The workspace's own ``templates/bo-tieu-chi.xlsx`` if it has one, else the shipped sample; read
-    again only when the file changes (a long-running watcher picks up the office's edits)."""
+def workspace_file(settings) -> Path:
+    """The workspace's own ``templates/bo-tieu-chi.xlsx`` if it has one, else the shipped sample."""
     own = settings.workspace / "templates" / FRAMEWORK_FILE if settings.workspace is not None else None
-    path = own if own is not None and own.exists() else DEFAULT_FRAMEWORK
+    return own if own is not None and own.exists() else DEFAULT_FRAMEWORK
+
+
+def file_stamp(path: Path) -> int:
+    """Modification stamp for caches that must see the office's edits (a long-running watcher)."""
     try:
-        stamp = path.stat().st_mtime_ns
+        return path.stat().st_mtime_ns
     except OSError:
-        stamp = 0
-    return _cached(str(path), stamp)
+        return 0
+
+
+def workspace_framework(settings) -> Framework:
+    """The framework of :func:`workspace_file`, read again only when that file changes."""
+    path = workspace_file(settings)
+    return _cached(str(path), file_stamp(path))
 
 
 @lru_cache(maxsize=8)

@@ -23,11 +23,7 @@ def latest_inputs(settings: Settings, framework: Framework):
         return {}, {}
     with Ledger(ledger_path) as ledger:
         subs = ledger.all()
-    latest: dict[str, m.Submission] = {}
-    for s in subs:
-        if s.kind == m.WORKBOOK and s.status == m.ARCHIVED and s.unit_code:
-            if s.unit_code not in latest or (s.version or 0) > (latest[s.unit_code].version or 0):
-                latest[s.unit_code] = s
+        latest = ledger.latest_by_unit(m.WORKBOOK)
     own = _read_all({code: settings.path(s.path) for code, s in latest.items()}, framework, settings)
     evidence: dict[tuple[str, str], list[tuple[str, str]]] = {}
     scored = [c.code for c in framework.scored]

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from automation import vntext
-from automation.scoring.framework import (DEFAULT_FRAMEWORK, FRAMEWORK_FILE, SURVEY, Framework, FrameworkError,
-                                          load_framework)
+from automation.scoring.framework import (DEFAULT_FRAMEWORK, SURVEY, Framework, FrameworkError, file_stamp,
+                                          load_framework, workspace_file)
 from automation.survey.model import QUESTION_HEADERS, QUESTION_SHEET, Question
 
 
@@ -109,15 +109,10 @@ def load_questions(path: Path | None = None, framework: Framework | None = None)
 
 
 def workspace_questions(settings) -> QuestionSet:
-    """The questionnaire of the workspace's own ``templates/bo-tieu-chi.xlsx`` if it has one, else the
-    shipped sample; checked against that file's framework and read again only when the file changes."""
-    own = settings.workspace / "templates" / FRAMEWORK_FILE if settings.workspace is not None else None
-    path = own if own is not None and own.exists() else DEFAULT_FRAMEWORK
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        stamp = 0
-    return _cached(str(path), stamp)
+    """The questionnaire of the workspace's framework file (see ``workspace_file``), checked against that
+    file's framework and read again only when the file changes."""
+    path = workspace_file(settings)
+    return _cached(str(path), file_stamp(path))
 
 
 @lru_cache(maxsize=8)

@@ -65,12 +65,7 @@ def draw_sample(settings: Settings, per_unit: int | None, seed: int) -> SampleRe
     from automation.check import check_paths  # noqa: PLC0415
 
     with Ledger(settings.path(LEDGER_NAME)) as ledger:
-        subs = ledger.all()
-    latest: dict[str, m.Submission] = {}
-    for s in subs:
-        if s.kind == m.RESPONDENT_LIST and s.status == m.ARCHIVED and s.unit_code:
-            if s.unit_code not in latest or (s.version or 0) > (latest[s.unit_code].version or 0):
-                latest[s.unit_code] = s
+        latest = ledger.latest_by_unit(m.RESPONDENT_LIST)
     paths = {code: settings.path(s.path) for code, s in latest.items()}
     reports = dict(zip(paths, check_paths(list(paths.values()), settings,
                                           hints={paths[c]: settings.units.by_code(c) for c in paths})))

@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 
 from automation.cli import main
-from automation.config import init_workspace, load_settings
+from automation.config import load_settings
 from automation.intake.desk import Desk
 from automation.intake.ledger import LEDGER_NAME, SCHEMA_VERSION, Ledger
 from automation.intake.service import process_once
@@ -25,13 +25,8 @@ def _sha(path) -> str:
 
 
 @pytest.fixture()
-def ws(tmp_path, monkeypatch):
-    root = init_workspace(tmp_path / "ws")
-    toml = root / "cchc.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("stable_window_s = 2", "stable_window_s = 0.2"),
-                    encoding="utf-8")
-    monkeypatch.setenv("CCHC_NOW", "2021-10-25T09:30:00")
-    return root
+def ws(fast_ws):
+    return fast_ws
 
 
 def _run(ws):

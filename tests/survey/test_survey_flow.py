@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from automation.cli import main
-from automation.config import init_workspace, load_settings
+from automation.config import load_settings
 from automation.intake.ledger import LEDGER_NAME, Ledger
 from automation.intake.service import process_once
 from automation.scoring.appraisal import workbook_path
@@ -20,12 +20,8 @@ from tests.builders import list_document, person_rows
 
 
 @pytest.fixture()
-def ws(tmp_path, monkeypatch):
-    root = init_workspace(tmp_path / "ws")
-    toml = root / "cchc.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("stable_window_s = 2", "stable_window_s = 0.2"),
-                    encoding="utf-8")
-    monkeypatch.setenv("CCHC_NOW", "2021-10-25T09:00:00")
+def ws(fast_ws):
+    root = fast_ws
     inbox = root / "inbox"
     list_document(inbox / "kim-xa.docx")
     rows = person_rows(30, unit="Tam Phúc")
