@@ -76,6 +76,20 @@ class InboxSettings:
 
 
 @dataclass(frozen=True)
+class Documents:
+    authority_line: str  # "TM. ỦY BAN NHÂN DÂN"
+    signer_title: str  # "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+    signer_name: str
+    signer_email: str
+    body_abbreviation: str  # in document numbers: "KH-UBND"
+    office_abbreviation: str  # "Lưu: VT, NV."
+    criteria_decision: str  # the province's decision issuing the criteria
+    publication: str  # when the index is published: "trong Quý I/2022"
+    numbers: dict[str, str]  # plan/report/decision/notice -> number ("" until the registry assigns one)
+    recipients: dict[str, tuple[str, ...]]  # plan/report/decision/notice -> "Nơi nhận" lines
+
+
+@dataclass(frozen=True)
 class Settings:
     year: int
     authority: Authority
@@ -83,6 +97,7 @@ class Settings:
     list_rules: ListRules
     limits: Limits
     inbox: InboxSettings
+    documents: Documents
     units: UnitRegistry = field(compare=False)
     workspace: Path | None = None
 
@@ -196,6 +211,27 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         rescan_s=ib.get("rescan_s", float, 60.0, _positive))
     ib.finish()
 
+    dc = root.table("documents")
+    doc_kinds = ("plan", "report", "decision", "notice")
+    recipients = {}
+    for kind in doc_kinds:
+        lines = dc.get(f"{kind}_recipients", list, [])
+        if not all(isinstance(x, str) for x in lines):
+            raise ConfigError("config.invalid", key=f"documents.{kind}_recipients", detail="cần danh sách chuỗi")
+        recipients[kind] = tuple(vntext.clean(x) for x in lines)
+    documents = Documents(
+        authority_line=dc.text("authority_line", "TM. ỦY BAN NHÂN DÂN"),
+        signer_title=dc.get("signer_title", str, "CHỦ TỊCH").strip(),
+        signer_name=dc.text("signer_name", "", allow_empty=True),
+        signer_email=dc.text("signer_email", "", allow_empty=True),
+        body_abbreviation=dc.text("body_abbreviation", "UBND"),
+        office_abbreviation=dc.text("office_abbreviation", "NV"),
+        criteria_decision=dc.text("criteria_decision", "", allow_empty=True),
+        publication=dc.text("publication", "", allow_empty=True),
+        numbers={k: dc.text(f"{k}_number", "", allow_empty=True) for k in doc_kinds},
+        recipients=recipients)
+    dc.finish()
+
     raw_units = root.get("units", list)
     units, codes = [], set()
     for i, raw in enumerate(raw_units):
@@ -214,7 +250,7 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         raise ConfigError("config.invalid", key="units", detail="danh sách đơn vị trống")
     root.finish()
     return Settings(year=year, authority=authority, deadlines=deadlines, list_rules=rules, limits=limits,
-                    inbox=inbox, units=UnitRegistry(units), workspace=workspace)
+                    inbox=inbox, documents=documents, units=UnitRegistry(units), workspace=workspace)
 
 
 def _load_toml(path: Path) -> dict:

@@ -42,6 +42,8 @@ def test_repository_root_is_a_workspace():
     (lambda d: d["units"][4].__setitem__("code", d["units"][0]["code"]), "units[4].code"),
     (lambda d: d["authority"].__setitem__("issuing_body", "  "), "authority.issuing_body"),
     (lambda d: d["list"].__setitem__("window_end", dt.date(2020, 1, 1)), "list.window_end"),
+    (lambda d: d["documents"].__setitem__("plan_recipients", ["a", 3]), "documents.plan_recipients"),
+    (lambda d: d["inbox"].__setitem__("polling", "yes"), "inbox.polling"),
 ])
 def test_invalid_configuration_names_the_key(mutate, key):
     data = _data()

@@ -88,6 +88,19 @@ MIGRATIONS.append((2, """
             PRIMARY KEY (form_code, question)
         );
 """))
+MIGRATIONS.append((3, """
+        CREATE TABLE drafts (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            unit_code TEXT,
+            path TEXT NOT NULL UNIQUE,
+            sha256 TEXT NOT NULL,
+            final INTEGER NOT NULL DEFAULT 0,
+            written_at TEXT NOT NULL,
+            sent_at TEXT
+        );
+        CREATE INDEX ix_drafts_kind_unit ON drafts(kind, unit_code);
+"""))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
