@@ -211,8 +211,9 @@ def write_workbook(path: Path, table: Table, framework: Framework, settings: Set
         wb.set_vba_name("ThisWorkbook")
         wb.add_vba_project(str(VBA_PROJECT))
         wb.set_properties({"title": f"Thẩm định Chỉ số CCHC năm {settings.year}", "author": "cchc"})
-        _write_tham_dinh(wb, table, framework)
-        _write_tong_hop(wb, table, framework, settings)
+        formats = _formats(wb)
+        _write_tham_dinh(wb, formats, table)
+        _write_tong_hop(wb, formats, table, framework)
         wb.close()
         os.replace(tmp, path)
     except BaseException:
@@ -246,8 +247,7 @@ def _put(ws, r: int, c: int, value, fmt_num, fmt_text) -> None:
         ws.write_string(r, c, str(value), fmt_text)
 
 
-def _write_tham_dinh(wb, table: Table, framework: Framework) -> None:
-    f = _formats(wb)
+def _write_tham_dinh(wb, f: dict, table: Table) -> None:
     ws = wb.add_worksheet(THAM_DINH)
     ws.set_vba_name("Sheet1")
     ws.write_row(0, 0, TD_HEADERS, f["head"])
@@ -277,8 +277,7 @@ def _write_tham_dinh(wb, table: Table, framework: Framework) -> None:
         ws.set_column(col, col, width)
 
 
-def _write_tong_hop(wb, table: Table, framework: Framework, settings: Settings) -> None:
-    f = _formats(wb)
+def _write_tong_hop(wb, f: dict, table: Table, framework: Framework) -> None:
     ws = wb.add_worksheet(TONG_HOP)
     ws.set_vba_name("Sheet2")
     ws.write_row(0, 0, TH_HEADERS, f["head"])

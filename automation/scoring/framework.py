@@ -173,9 +173,14 @@ def parse_rows(rows: list[tuple], source: Path | None = None) -> Framework:
 
 def load_framework(path: Path | None = None) -> Framework:
     """Read ``path`` (default: the shipped sample ``templates/bo-tieu-chi.xlsx``)."""
+    path = Path(path or DEFAULT_FRAMEWORK)
+    return parse_rows(read_sheet_rows(path, SHEET, f"không có trang “{SHEET}”"), path)
+
+
+def read_sheet_rows(path: Path, sheet: str, missing: str) -> list[tuple]:
+    """The values of one sheet of the framework workbook; ``missing`` says what is wrong without it."""
     import openpyxl  # noqa: PLC0415
 
-    path = Path(path or DEFAULT_FRAMEWORK)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -185,12 +190,11 @@ def load_framework(path: Path | None = None) -> Framework:
     except Exception as exc:  # damaged workbook
         raise FrameworkError(str(path), f"không đọc được ({type(exc).__name__})") from None
     try:
-        if SHEET not in wb.sheetnames:
-            raise FrameworkError(str(path), f"không có trang “{SHEET}”")
-        rows = [tuple(r) for r in wb[SHEET].iter_rows(values_only=True)]
+        if sheet not in wb.sheetnames:
+            raise FrameworkError(str(path), missing)
+        return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
     finally:
         wb.close()
-    return parse_rows(rows, path)
 
 
 def workspace_file(settings) -> Path:

@@ -8,14 +8,13 @@ naming the sheet row and code.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from automation import vntext
 from automation.scoring.framework import (DEFAULT_FRAMEWORK, SURVEY, Framework, FrameworkError, file_stamp,
-                                          load_framework, workspace_file)
+                                          load_framework, read_sheet_rows, workspace_file)
 from automation.survey.model import QUESTION_HEADERS, QUESTION_SHEET, Question
 
 
@@ -86,25 +85,10 @@ def parse_question_rows(rows: list[tuple], framework: Framework) -> QuestionSet:
 def load_questions(path: Path | None = None, framework: Framework | None = None) -> QuestionSet:
     """Read sheet ``CauHoi`` of ``path`` (default: the shipped sample) and check each question against
     ``framework`` (default: the framework of the same workbook)."""
-    import openpyxl  # noqa: PLC0415
-
     path = Path(path or DEFAULT_FRAMEWORK)
     if framework is None:
         framework = load_framework(path)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise FrameworkError(str(path), "không tìm thấy tệp bộ tiêu chí") from None
-    except Exception as exc:  # damaged workbook
-        raise FrameworkError(str(path), f"không đọc được ({type(exc).__name__})") from None
-    try:
-        if QUESTION_SHEET not in wb.sheetnames:
-            raise FrameworkError(str(path), f"không có trang câu hỏi điều tra “{QUESTION_SHEET}”")
-        rows = [tuple(r) for r in wb[QUESTION_SHEET].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    rows = read_sheet_rows(path, QUESTION_SHEET, f"không có trang câu hỏi điều tra “{QUESTION_SHEET}”")
     return parse_question_rows(rows, framework)
 
 
