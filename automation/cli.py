@@ -364,6 +364,59 @@ def describe_survey(summary, settings) -> None:
         click.echo(f"Đã cập nhật bảng thẩm định: {summary.appraisal}")
 
 
+@cli.command("generate")
+@click.argument("what", type=click.Choice(["plan", "notices", "report", "decision", "all"]), metavar="LOẠI")
+@click.option("--pdf", is_flag=True, help="Xuất thêm bản PDF của mỗi dự thảo (LibreOffice).")
+@workspace_option
+@_help
+def generate_cmd(what: str, pdf: bool, workspace: Path | None) -> int:
+    """Soạn dự thảo: plan (kế hoạch), notices (thông báo), report (báo cáo), decision (quyết định), all."""
+    from automation.documents.generate import generate  # noqa: PLC0415
+    settings = _workspace_settings(workspace)
+    drafts = generate(settings, what, pdf=pdf)
+    for d in drafts:
+        for p in d.problems():
+            click.echo(f"Lưu ý [{p.code}]: {p.message}")
+    final = all(d.final for d in drafts)
+    click.echo(f"Đã soạn {len(drafts)} văn bản trong {settings.path('outbox', 'du-thao')} "
+               f"({'sẵn sàng trình ký' if final else 'DỰ THẢO: còn đơn vị tạm tính'})"
+               + (f", kèm {sum(1 for d in drafts if d.pdf)} bản PDF" if pdf else "") + ".")
+    return 0
+
+
+@cli.group("templates", cls=_Group)
+@_help
+def templates_group() -> None:
+    """Mẫu văn bản (docxtpl) trong templates/."""
+
+
+@templates_group.command("check")
+@workspace_option
+@_help
+def templates_check_cmd(workspace: Path | None) -> int:
+    """Kiểm tra các mẫu: biến mẫu dùng mà chương trình không cung cấp, biến cung cấp mà mẫu không dùng."""
+    from automation.documents.context import TEMPLATES, supplied_variables  # noqa: PLC0415
+    from automation.documents.render import check_templates  # noqa: PLC0415
+    settings = _settings(workspace) if workspace else _workspace_settings_or_default()
+    reports = check_templates(settings, {name: supplied_variables(kind) for kind, name in TEMPLATES.items()})
+    bad = 0
+    for r in reports:
+        if r.error:
+            bad += 1
+            click.echo(f"{r.name}: LỖI – {r.error}")
+            continue
+        if r.missing:
+            bad += 1
+        click.echo(f"{r.name}: " + ("đủ biến" if not r.missing else "thiếu " + ", ".join(sorted(r.missing)))
+                   + (f"; không dùng: {', '.join(sorted(r.unused))}" if r.unused else ""))
+    return 1 if bad else 0
+
+
+def _workspace_settings_or_default():
+    from automation.config import CONFIG_NAME  # noqa: PLC0415
+    return _settings(Path.cwd() if (Path.cwd() / CONFIG_NAME).exists() else None)
+
+
 @cli.command("demo")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[THƯ_MỤC]")
 @_help

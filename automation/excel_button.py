@@ -5,7 +5,8 @@ The button's VBA macro calls ``RunPython "import automation.excel_button as b; b
 ``xw.Book.caller()``, runs the same recompute as ``cchc recompute`` on the open workbook's values, and
 writes the ``TongHop`` results into the open workbook.  Only ``sheets[name].range(...).value``,
 ``.expand()`` and ``.clear_contents()`` are used, so any object with that API (tests use a small
-stand-in; xlwings' JSON-backed ``Book`` works too) can be driven.
+stand-in; xlwings' JSON-backed ``Book`` works too) can be driven.  It then refreshes the drafts of the
+plan, notices, report and decision from the same results.
 """
 
 from __future__ import annotations
@@ -21,6 +22,20 @@ def recompute() -> None:  # pragma: no cover - runs inside Excel on Windows
     import xlwings as xw  # noqa: PLC0415
 
     run(xw.Book.caller())
+
+
+def _refresh_drafts(settings, table) -> str:
+    """The button also refreshes the drafts of the documents (never over a draft staff edited)."""
+    from automation.documents.generate import generate  # noqa: PLC0415
+    from automation.problems import CchcError  # noqa: PLC0415
+
+    try:
+        drafts = generate(settings, "all", table=table)
+    except CchcError as exc:
+        return f"Chưa cập nhật dự thảo văn bản: {exc.problem.message}"
+    kept = sum(1 for d in drafts if d.replaced_edited is not None)
+    return (f"Đã cập nhật {len(drafts)} dự thảo trong outbox/du-thao"
+            + (f" ({kept} bản đã sửa tay được giữ, bản mới ghi bên cạnh)" if kept else "") + ".")
 
 
 def _workspace_of(book) -> Path:
@@ -52,7 +67,8 @@ def run(book, workspace: Path | None = None):
         th_sheet.range((2, 1), (1 + old, len(TH_HEADERS))).clear_contents()
     if rows:
         th_sheet.range((2, 1)).value = rows
-    notes = table.invalid[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]
+    notes = (table.invalid + table.survey_notes)[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]
+    notes = notes[:MAX_NOTES - 1] + [_refresh_drafts(settings, table)]
     th_sheet.range((NOTES_ROW, 11), (NOTES_ROW + MAX_NOTES, 11)).clear_contents()
     th_sheet.range((NOTES_ROW, 11)).value = [[n] for n in notes]
     return table.results

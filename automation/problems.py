@@ -130,6 +130,16 @@ CATALOG: dict[str, Entry] = {
                             "Sửa tệp templates/bo-tieu-chi.xlsx theo quyết định ban hành bộ chỉ số của tỉnh."),
     "appraisal.locked": _e("error", "Bảng thẩm định {path} đang mở trong Excel nên không được ghi đè.",
                            "Lưu và đóng tệp trong Excel rồi chạy lại (hoặc bấm nút “Tính lại” ngay trong Excel)."),
+    # templates and drafts
+    "template.missing": _e("error", "Không tìm thấy mẫu văn bản {template} (đã tìm trong: {paths}).",
+                           "Chép mẫu {template} vào thư mục templates của không gian làm việc."),
+    "template.error": _e("error", "Lỗi trong mẫu {template}: {detail}.",
+                         "Mở mẫu bằng Word, sửa thẻ được nêu (đúng cú pháp, đúng tên biến mà lệnh "
+                         "“cchc templates check” liệt kê), lưu lại rồi chạy lại."),
+    "draft.edited": _e("warning", "Tệp {path} {reason} nên được giữ nguyên; bản mới ghi vào {new}.",
+                       "Đối chiếu hai bản, chép phần cần giữ sang một bản rồi xóa bản không dùng."),
+    "draft.pdf_failed": _e("error", "Không chuyển được {path} sang PDF: {detail}.",
+                           "Mở tệp bằng Word và lưu dưới dạng PDF, hoặc kiểm tra LibreOffice rồi chạy lại."),
     # configuration (raised, not reported per file)
     "config.invalid": _e("error", "Cấu hình không hợp lệ ở khóa “{key}”: {detail}.", "Sửa tệp cchc.toml."),
     "config.missing": _e("error", "Không tìm thấy tệp cấu hình {path}.",

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import openpyxl
 import pytest
 import xlwings
+from docx import Document
 
 from automation.cli import main
 from automation.config import init_workspace, load_settings
@@ -233,6 +234,10 @@ def test_button_bridge_matches_the_command_line(ws):
     assert (th[1][3], th[1][7], th[2][3], th[2][7]) == (62.0, 1, 53.0, 2)
     notes = [r[10] for r in th if len(r) > 10 and r[10]]
     assert any("“hai”" in n for n in notes)  # a score that is not a number is named, not counted
+    assert any(n.startswith("Đã cập nhật 31 dự thảo") for n in notes)  # and the drafts follow
+    notice = ws / "outbox" / "du-thao" / "thong-bao" / "thong-bao-xa-tam-phuc-2021.docx"
+    text = "\n".join(c.text for t in Document(notice).tables for row in t.rows for c in row.cells)
+    assert "Chưa có kế hoạch" in text  # the council's comment typed in the open workbook
     cli = recompute(load_settings(ws))
     assert [(r.code, r.index, r.rank, r.status) for r in cli.results] == \
         [(r.code, r.index, r.rank, r.status) for r in results]

@@ -1,0 +1,279 @@
+"""The documents of the year, drafted from the templates into ``outbox/du-thao/``: the plan, one notice per
+unit, the report and the decision (with its annex of indexes and ranks).
+
+A draft staff have edited (or have open in Word, or that was already sent) is never overwritten: the new
+version is written beside it as ``<name>-v2.docx`` (then ``-v3`` …) and the :class:`Draft` says which file
+was kept.  The ledger's ``drafts`` table remembers the SHA-256 of every file the tool wrote, which is how
+an edit is recognised.  While any unit's index is not final ("Chính thức"), every document says DỰ THẢO.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from automation import clock
+from automation.config import Settings
+from automation.documents.render import TEMP_PREFIX, render_docx, template_path, template_variables
+from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.problems import CchcError, Problem, UsageError, problem
+
+log = logging.getLogger(__name__)
+
+DRAFTS_DIR = ("outbox", "du-thao")
+NOTICES_DIR = "thong-bao"
+WHAT = ("plan", "notices", "report", "decision", "all")
+
+
+@dataclass
+class Draft:
+    kind: str  # plan | notice | report | decision
+    unit_code: str | None
+    path: Path
+    pdf: Path | None = None
+    final: bool = False
+    replaced_edited: Path | None = None  # the edited file that was kept, when the new version went beside it
+    kept_reason: str | None = None  # why it was kept: EDITED, OPEN, SENT or NOT_OURS (Vietnamese wording)
+    pdf_error: str | None = None  # why the PDF could not be made (pdf is None then)
+
+    def problems(self) -> list[Problem]:
+        """What to tell staff about this draft (a kept edited file is a warning, not an error)."""
+        out = []
+        if self.replaced_edited is not None:
+            out.append(problem("draft.edited", path=str(self.replaced_edited), new=str(self.path),
+                               reason=self.kept_reason or EDITED))
+        if self.pdf_error is not None:
+            out.append(problem("draft.pdf_failed", path=str(self.path), detail=self.pdf_error))
+        return out
+
+
+# --- one draft ----------------------------------------------------------------------------------------
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _rel(settings: Settings, path: Path) -> str:
+    return path.relative_to(settings.path()).as_posix()
+
+
+EDITED = "đã được sửa"
+OPEN = "đang mở trong Word"
+SENT = "đã được gửi đi"
+NOT_OURS = "không do chương trình ghi"
+
+
+def _why_keep(settings: Settings, ledger: Ledger, path: Path) -> str | None:
+    """Why ``path`` must be kept, or None when it is exactly what the tool last wrote there (unsent, closed)."""
+    from automation.scoring.appraisal import open_in_excel  # noqa: PLC0415  (Office owner files ~$name)
+
+    row = ledger.db.execute("SELECT sha256, sent_at FROM drafts WHERE path = ?", (_rel(settings, path),)).fetchone()
+    if row is None:
+        return NOT_OURS
+    if open_in_excel(path):
+        return OPEN
+    try:
+        if sha256_of(path) != row["sha256"]:
+            return EDITED
+    except OSError:
+        return OPEN
+    return SENT if row["sent_at"] else None
+
+
+def _destination(settings: Settings, ledger: Ledger, target: Path,
+                 skip: dict[Path, str]) -> tuple[Path, Path | None, str | None]:
+    """Where the new version goes, and the file kept in its place with the reason (None when none was kept)."""
+    kept, why = None, None
+    n = 1
+    cand = target
+    while cand.exists() or cand in skip:
+        reason = skip.get(cand) or _why_keep(settings, ledger, cand)
+        if reason is None:
+            return cand, kept, why
+        kept, why = cand, reason
+        n += 1
+        cand = target.with_name(f"{target.stem}-v{n}{target.suffix}")
+    return cand, kept, why
+
+
+def _record(settings: Settings, ledger: Ledger, kind: str, unit_code: str | None, path: Path, sha: str,
+            final: bool) -> None:
+    ledger.db.execute(
+        "INSERT INTO drafts (kind, unit_code, path, sha256, final, written_at, sent_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(path) DO UPDATE SET kind = excluded.kind, "
+        "unit_code = excluded.unit_code, sha256 = excluded.sha256, final = excluded.final, "
+        "written_at = excluded.written_at, sent_at = NULL",
+        (kind, unit_code, _rel(settings, path), sha, int(final), clock.now().isoformat(timespec="seconds")))
+
+
+def write_draft(settings: Settings, kind: str, unit_code: str | None, template_name: str, context: dict,
+                filename: str, *, final: bool | None = None, ledger: Ledger | None = None) -> Draft:
+    """Render ``template_name`` into ``outbox/du-thao/<filename>``; an edited file there is kept and the new
+    draft written as ``<stem>-v2.docx`` (``-v3`` …) instead.  ``final`` (recorded in the ledger) defaults to
+    ``not context["du_thao"]`` (not final when the context has no such flag)."""
+    own = ledger is None
+    if own:
+        ledger = Ledger(settings.path(LEDGER_NAME))
+    try:
+        target = settings.path(*DRAFTS_DIR, *Path(filename).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if final is None:
+            final = not context.get("du_thao", context.get("draft", True))
+        tmp = target.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}{target.suffix}")
+        try:
+            render_docx(template_path(settings, template_name), context, tmp)
+            sha = sha256_of(tmp)
+            skip: dict[Path, str] = {}
+            while True:
+                dest, kept, why = _destination(settings, ledger, target, skip)
+                try:
+                    os.replace(tmp, dest)
+                    break
+                except PermissionError:  # Windows: held open (by Word) without an owner file: keep it too
+                    if len(skip) >= 20:
+                        raise
+                    skip[dest] = OPEN
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        _record(settings, ledger, kind, unit_code, dest, sha, final)
+        if kept is not None:
+            log.info("kept draft %s (%s); new version %s", kept, why, dest)
+        return Draft(kind, unit_code, dest, final=final, replaced_edited=kept, kept_reason=why)
+    finally:
+        if own:
+            ledger.close()
+
+
+# --- the appraisal table ----------------------------------------------------------------------------------
+
+def appraisal_table(settings: Settings):
+    """The appraisal table, computed once: rebuilt (and the workbook written) as usual; while Excel has the
+    workbook open, computed from the workbook as saved (plus the ledger's files) without writing it."""
+    from automation.scoring.appraisal import (compute_table, read_workbook, rebuild,  # noqa: PLC0415
+                                              rebuild_table, workbook_path)
+    from automation.scoring.framework import workspace_framework  # noqa: PLC0415
+
+    try:
+        table = rebuild(settings)
+    except CchcError as exc:
+        if exc.code != "appraisal.locked":
+            raise
+        table = None
+    if table is None:
+        framework = workspace_framework(settings)
+        path = workbook_path(settings)
+        existing = read_workbook(path, framework, settings) if path.exists() else None
+        table = compute_table(rebuild_table(settings, framework, existing), framework, settings)
+    return table
+
+
+# --- the run ----------------------------------------------------------------------------------------------
+
+@dataclass
+class _Job:
+    kind: str
+    unit_code: str | None
+    template: str
+    context: dict
+    filename: str
+
+
+def _jobs(settings: Settings, what: str, table, submissions: list, draft: bool, today) -> list[_Job]:
+    """What to write: the context of each document, built by :mod:`automation.documents.context`."""
+    from automation.documents import context as ctx  # noqa: PLC0415
+
+    year = settings.year
+    when = {"today": today, "draft": draft}
+    jobs: list[_Job] = []
+    if what in ("plan", "all"):
+        jobs.append(_Job("plan", None, ctx.TEMPLATES["plan"], ctx.plan_context(settings, **when),
+                         f"ke-hoach-{year}.docx"))
+    if what in ("notices", "all"):
+        for unit in settings.units:
+            jobs.append(_Job("notice", unit.code, ctx.TEMPLATES["notice"],
+                             ctx.notice_context(settings, table, unit.code, **when),
+                             f"{NOTICES_DIR}/thong-bao-{unit.slug}-{year}.docx"))
+    if what in ("report", "all"):
+        jobs.append(_Job("report", None, ctx.TEMPLATES["report"],
+                         ctx.report_context(settings, table, submissions, **when), f"bao-cao-{year}.docx"))
+    if what in ("decision", "all"):
+        jobs.append(_Job("decision", None, ctx.TEMPLATES["decision"],
+                         ctx.decision_context(settings, table, **when), f"quyet-dinh-{year}.docx"))
+    return jobs
+
+
+def _preflight(settings: Settings, jobs: list[_Job]) -> None:
+    """Before any file is written: every template exists, parses, and gets every variable it uses."""
+    checked: dict[str, set[str]] = {}
+    for job in jobs:
+        if job.template not in checked:
+            checked[job.template] = template_variables(template_path(settings, job.template))
+        missing = checked[job.template] - set(job.context)
+        if missing:
+            names = ", ".join(f"“{m}”" for m in sorted(missing))
+            raise CchcError("template.error", template=job.template,
+                            detail=f"mẫu dùng biến mà chương trình không cung cấp: {names}")
+
+
+def generate(settings: Settings, what: str, *, pdf: bool = False, table=None) -> list[Draft]:
+    """Draft ``what`` (plan | notices | report | decision | all) into ``outbox/du-thao/``; with ``pdf`` every
+    draft of the run is also exported to PDF beside its .docx, in one LibreOffice process.  ``table`` is an
+    appraisal table already computed (the Excel button passes the open workbook's)."""
+    from automation.scoring.index import all_final  # noqa: PLC0415
+
+    if what not in WHAT:
+        raise UsageError("usage.bad_argument",
+                         detail=f"Không có loại văn bản “{what}” (chọn plan, notices, report, decision hoặc all)")
+    table = table if table is not None else appraisal_table(settings)
+    draft = not all_final(table.results)
+    today = clock.now().date()
+    ledger_path = settings.path(LEDGER_NAME)
+    submissions = []
+    if ledger_path.exists():
+        with Ledger(ledger_path) as ledger:
+            submissions = ledger.all()
+    jobs = _jobs(settings, what, table, submissions, draft, today)
+    _preflight(settings, jobs)
+    with Ledger(ledger_path) as ledger:
+        drafts = [write_draft(settings, j.kind, j.unit_code, j.template, j.context, j.filename, final=not draft,
+                              ledger=ledger) for j in jobs]
+    if pdf and drafts:
+        export_pdfs(settings, drafts)
+    return drafts
+
+
+def export_pdfs(settings: Settings, drafts: list[Draft]) -> None:
+    """Convert every draft to PDF in ONE LibreOffice process and write each PDF beside its .docx."""
+    from automation.formats.convert import Converter  # noqa: PLC0415
+    from automation.problems import FileRejected  # noqa: PLC0415
+
+    with Converter(timeout_s=settings.limits.conversion_timeout_s, limits=settings.limits) as conv:
+        results = conv.convert_many([d.path for d in drafts], "pdf")
+        for d in drafts:
+            out = results[d.path]
+            if isinstance(out, FileRejected):
+                d.pdf_error = out.problem.params.get("detail") or out.problem.message
+                continue
+            target = d.path.with_suffix(".pdf")
+            tmp = target.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}.pdf")
+            try:
+                shutil.copyfile(out, tmp)
+                os.replace(tmp, target)
+            except PermissionError:  # Windows: the old PDF is open in a viewer
+                tmp.unlink(missing_ok=True)
+                d.pdf_error = f"tệp {target.name} đang mở, không ghi đè được"
+                continue
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            d.pdf = target
