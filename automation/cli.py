@@ -436,7 +436,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Đã dừng.", err=True)
         sys.exit(1)
     except click.UsageError as exc:
-        detail = f"Sai cách dùng lệnh ({exc.format_message()}); xem “cchc --help”"
+        detail = f"{_usage_in_vietnamese(exc)}; xem “cchc --help”"
         _fail(problem("usage.bad_argument", detail=detail), 2)
     except click.ClickException as exc:
         _fail(problem("usage.bad_argument", detail=exc.format_message()), exc.exit_code)
@@ -444,6 +444,30 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Đã dừng.", err=True)
         sys.exit(130)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _usage_in_vietnamese(exc: click.UsageError) -> str:
+    """click's own messages are English: say the common ones in Vietnamese."""
+    import re  # noqa: PLC0415
+
+    param = getattr(exc, "param", None)
+    name = param.human_readable_name if param is not None else ""
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        return f"Không có tùy chọn “{exc.option_name}”"
+    if isinstance(exc, click.exceptions.MissingParameter):
+        return f"Thiếu {name or 'tham số'}"
+    if isinstance(exc, click.BadParameter):
+        if param is not None and isinstance(param.type, click.Choice):
+            return f"Giá trị không hợp lệ cho {name}: chọn một trong {', '.join(map(str, param.type.choices))}"
+        return f"Giá trị không hợp lệ cho {name or 'tham số'} ({exc.message})"
+    message = exc.format_message()
+    m = re.match(r"No such command '(.+)'", message)
+    if m:
+        return f"Không có lệnh “{m.group(1)}”"
+    m = re.match(r"Got unexpected extra arguments? \((.+)\)", message)
+    if m:
+        return f"Thừa tham số: {m.group(1)}"
+    return f"Sai cách dùng lệnh ({message})"
 
 
 def _fail(p, code: int) -> None:
