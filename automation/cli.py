@@ -417,6 +417,42 @@ def _workspace_settings_or_default():
     return _settings(Path.cwd() if (Path.cwd() / CONFIG_NAME).exists() else None)
 
 
+@cli.command("status")
+@click.option("--send", "send_mail", is_flag=True, help="Gửi bảng trạng thái qua thư điện tử ([mail] trong cchc.toml).")
+@click.option("--dry-run", is_flag=True, help="Ghi thư ra tệp .eml trong outbox/trang-thai thay vì gửi.")
+@workspace_option
+@_help
+def status_cmd(send_mail: bool, dry_run: bool, workspace: Path | None) -> int:
+    """Lập bảng trạng thái tiếp nhận hồ sơ của từng đơn vị (và gửi thư nếu yêu cầu)."""
+    from automation import clock  # noqa: PLC0415
+    from automation.status import mail  # noqa: PLC0415
+    from automation.status.workbook import write_status  # noqa: PLC0415
+    settings = _workspace_settings(workspace)
+    today = clock.now().date()
+    path = write_status(settings, today)
+    click.echo(f"Đã lập bảng trạng thái: {path}")
+    if not (send_mail or dry_run):
+        return 0
+    cfg = settings.mail
+    if cfg is None and not dry_run:
+        raise CchcError("mail.not_configured")
+    try:
+        ms = mail.MailSettings(cfg.host, cfg.port, cfg.security, cfg.user, cfg.password_env, cfg.sender,
+                               cfg.recipients) if cfg else mail.MailSettings(
+            "localhost", 25, "none", "", "CCHC_SMTP_PASSWORD", "cchc@localhost", ("nguoi-nhan@localhost",))
+        message = mail.build_message(settings, ms, path, mail.summary_lines(settings, today), today)
+        if dry_run:
+            click.echo(f"Đã ghi thư (không gửi): {mail.write_dry_run(message, path.parent)}")
+        else:
+            mail.send(message, ms, attempts=cfg.attempts, backoff_s=cfg.backoff_s)
+            click.echo(f"Đã gửi thư tới {', '.join(cfg.recipients)}.")
+    except mail.MailError as exc:
+        raise CchcError("mail.failed", detail=str(exc)) from None
+    except OSError as exc:  # smtplib errors are OSErrors after the retries
+        raise CchcError("mail.failed", detail=f"{type(exc).__name__}: {exc}") from None
+    return 0
+
+
 @cli.command("demo")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[THƯ_MỤC]")
 @_help

@@ -90,6 +90,19 @@ class Documents:
 
 
 @dataclass(frozen=True)
+class Mail:
+    host: str
+    port: int
+    security: str  # starttls | ssl | none
+    user: str
+    password_env: str  # the NAME of the environment variable holding the password, never the password
+    sender: str
+    recipients: tuple[str, ...]
+    attempts: int
+    backoff_s: float
+
+
+@dataclass(frozen=True)
 class Settings:
     year: int
     authority: Authority
@@ -98,6 +111,7 @@ class Settings:
     limits: Limits
     inbox: InboxSettings
     documents: Documents
+    mail: Mail | None
     units: UnitRegistry = field(compare=False)
     workspace: Path | None = None
 
@@ -232,6 +246,22 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         recipients=recipients)
     dc.finish()
 
+    ml = root.table("mail")
+    mail = None
+    if ml.data:
+        security = ml.text("security", "starttls")
+        if security not in ("starttls", "ssl", "none"):
+            raise ConfigError("config.invalid", key="mail.security", detail="chọn starttls, ssl hoặc none")
+        recipients = ml.get("recipients", list)
+        if not recipients or not all(isinstance(x, str) and "@" in x for x in recipients):
+            raise ConfigError("config.invalid", key="mail.recipients", detail="cần danh sách địa chỉ thư")
+        mail = Mail(host=ml.text("host"), port=ml.get("port", int, 587, _positive), security=security,
+                    user=ml.text("user", "", allow_empty=True),
+                    password_env=ml.text("password_env", "CCHC_SMTP_PASSWORD"), sender=ml.text("sender"),
+                    recipients=tuple(recipients), attempts=ml.get("attempts", int, 4, _positive),
+                    backoff_s=ml.get("backoff_s", float, 2.0, _positive))
+    ml.finish()
+
     raw_units = root.get("units", list)
     units, codes = [], set()
     for i, raw in enumerate(raw_units):
@@ -250,7 +280,7 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         raise ConfigError("config.invalid", key="units", detail="danh sách đơn vị trống")
     root.finish()
     return Settings(year=year, authority=authority, deadlines=deadlines, list_rules=rules, limits=limits,
-                    inbox=inbox, documents=documents, units=UnitRegistry(units), workspace=workspace)
+                    inbox=inbox, documents=documents, mail=mail, units=UnitRegistry(units), workspace=workspace)
 
 
 def _load_toml(path: Path) -> dict:

@@ -140,6 +140,11 @@ CATALOG: dict[str, Entry] = {
                        "Đối chiếu hai bản, chép phần cần giữ sang một bản rồi xóa bản không dùng."),
     "draft.pdf_failed": _e("error", "Không chuyển được {path} sang PDF: {detail}.",
                            "Mở tệp bằng Word và lưu dưới dạng PDF, hoặc kiểm tra LibreOffice rồi chạy lại."),
+    # mail
+    "mail.not_configured": _e("error", "Chưa cấu hình thư điện tử (mục [mail] trong cchc.toml).",
+                              "Điền mục [mail] (máy chủ, cổng, người gửi, người nhận) hoặc dùng --dry-run."),
+    "mail.failed": _e("error", "Không gửi được thư: {detail}.",
+                      "Kiểm tra mạng, máy chủ thư, tài khoản và biến môi trường chứa mật khẩu, rồi gửi lại."),
     # configuration (raised, not reported per file)
     "config.invalid": _e("error", "Cấu hình không hợp lệ ở khóa “{key}”: {detail}.", "Sửa tệp cchc.toml."),
     "config.missing": _e("error", "Không tìm thấy tệp cấu hình {path}.",

@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation import vntext
+from automation.formats.excel import append_row
 from automation.config import Settings
 from automation.survey.model import ANSWERS, ENTRY_SHEET, FORM_CODE, QUESTION_HEADERS, QUESTION_SHEET, SampledPerson
 from automation.survey.questions import QuestionSet
@@ -243,7 +244,7 @@ def _entry_workbook(questions: QuestionSet, groups: list[_Group]):
     _head(ws)
     for g in groups:
         for person in g.people:
-            ws.append([_clean(person.form_code), g.code, g.name, _clean(person.name)])
+            append_row(ws, [_clean(person.form_code), g.code, g.name, _clean(person.name)])
             ws.cell(ws.max_row, 1).number_format = ws.cell(ws.max_row, 2).number_format = "@"  # "09079" stays
     rows, first, last = ws.max_row, get_column_letter(len(ENTRY_HEADERS) + 1), get_column_letter(ws.max_column)
     if rows > 1 and codes:

@@ -1,0 +1,1 @@
+"""Weekly status: the status workbook and the mail that carries it."""

@@ -1,0 +1,323 @@
+"""The weekly status workbook ``outbox/trang-thai/trang-thai-<YYYY-MM-DD>.xlsx``.
+
+``TrangThai``: one row per unit, what it sent of each kind the plan expects (the current version:
+archived, highest version; evidence: every current file), appraisal and survey progress, index and
+status.  ``TongHop``: counts per kind and the next deadlines.  Written with openpyxl, atomically
+(temporary file + ``os.replace``); text from communes is always written as text, never a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from automation import clock
+from automation.formats.excel import put_text
+from automation.config import Settings
+from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.intake.model import (ARCHIVED, EVIDENCE, KIND_DEADLINES, KIND_NAMES, REPORT, RESPONDENT_LIST,
+                                     WORKBOOK, Submission)
+
+STATUS_FOLDER = ("outbox", "trang-thai")
+SHEET_UNITS = "TrangThai"
+SHEET_SUMMARY = "TongHop"
+EXPECTED_KINDS = (RESPONDENT_LIST, WORKBOOK, REPORT, EVIDENCE)
+KIND_LABELS = {RESPONDENT_LIST: "Danh sách", WORKBOOK: "Biểu tự chấm", REPORT: "Báo cáo", EVIDENCE: "Tài liệu KC"}
+KIND_SUBCOLUMNS = ("đã nhận", "ngày", "lần gửi", "đúng hạn", "kết luận", "lỗi")
+EVIDENCE_SUBCOLUMNS = ("đã nhận", "ngày", "số tệp", "đúng hạn", "kết luận", "lỗi")
+VERDICT_TEXT = {"accepted": "Đạt", "accepted_with_warnings": "Đạt, có cảnh báo", "rejected": "Không đạt"}
+VERDICT_RANK = {"accepted": 0, "accepted_with_warnings": 1, "rejected": 2}
+ACCEPTED = ("accepted", "accepted_with_warnings")
+YES, NO = "Có", "Chưa"
+ON_TIME, LATE = "Đúng hạn", "Quá hạn"
+FAILED = VERDICT_TEXT["rejected"]
+DEADLINE_LABELS = {
+    "respondent_list": "Nộp danh sách người đã giao dịch TTHC",
+    "self_assessment_open": "Bắt đầu nộp hồ sơ tự đánh giá",
+    "self_assessment": "Nộp biểu tự đánh giá, chấm điểm và báo cáo tự đánh giá",
+    "supplementary_evidence": "Nộp bổ sung tài liệu kiểm chứng",
+    "appraisal": "Hoàn thành thẩm định",
+    "survey": "Hoàn thành điều tra xã hội học",
+    "combined_results": "Tổng hợp kết quả",
+    "final_report": "Báo cáo kết quả",
+    "decision": "Quyết định công bố Chỉ số",
+}
+TEMP_PREFIX = ".~cchc-"
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+# --- what each unit sent ------------------------------------------------------------------------
+
+@dataclass
+class KindState:
+    """A unit's current submission(s) of one kind."""
+
+    kind: str
+    subs: list[Submission] = field(default_factory=list)
+
+    @property
+    def received(self) -> bool:
+        return bool(self.subs)
+
+    @property
+    def date(self) -> dt.date | None:
+        dates = [s.received_at for s in self.subs if s.received_at]
+        return max(dates).date() if dates else None
+
+    @property
+    def version(self) -> int | None:
+        """The version of the current submission; evidence: the number of current files."""
+        if not self.subs:
+            return None
+        return len(self.subs) if self.kind == EVIDENCE else self.subs[-1].version
+
+    @property
+    def on_time(self) -> bool | None:
+        flags = [s.on_time for s in self.subs if s.on_time is not None]
+        return all(flags) if flags else None
+
+    @property
+    def verdict(self) -> str | None:
+        verdicts = [s.verdict for s in self.subs if s.verdict]
+        return max(verdicts, key=lambda v: VERDICT_RANK.get(v, 0)) if verdicts else None
+
+    @property
+    def accepted(self) -> bool:
+        return self.received and self.verdict in ACCEPTED
+
+    def problems_text(self) -> str:
+        lines = []
+        for s in self.subs:
+            prefix = f"{Path(s.original_name).name}: " if self.kind == EVIDENCE else ""
+            for p in s.problems:
+                lines.append(f"{prefix}{p.get('code', '')}: {p.get('message', '')}")
+        return nfc("\n".join(lines))
+
+
+@dataclass
+class UnitStatus:
+    code: str
+    name: str
+    kinds: dict[str, KindState]
+    appraised: str = ""  # "12/47"
+    survey: str = ""  # "answered / sampled"
+    index: Decimal | None = None
+    status: str = ""
+
+
+def _current(ledger: Ledger) -> dict[tuple[str, str], list[Submission]]:
+    """(unit, kind) -> current submissions: the archived highest version; evidence: every archived file."""
+    out: dict[tuple[str, str], list[Submission]] = {}
+    for s in ledger.all():
+        if s.status != ARCHIVED or not s.unit_code or s.kind not in EXPECTED_KINDS:
+            continue
+        out.setdefault((s.unit_code, s.kind), []).append(s)
+    for key, subs in out.items():
+        subs.sort(key=lambda s: (s.version or 0, s.id))
+        if key[1] != EVIDENCE:
+            out[key] = subs[-1:]
+    return out
+
+
+def _survey_progress(ledger: Ledger) -> dict[str, tuple[int, int]]:
+    """unit -> (answered forms, sampled people)."""
+    db = ledger.db
+    sampled = dict(db.execute("SELECT unit_code, COUNT(*) FROM survey_people GROUP BY unit_code").fetchall())
+    answered = dict(db.execute(
+        "SELECT p.unit_code, COUNT(DISTINCT f.form_code) FROM survey_people p "
+        "JOIN survey_forms f ON f.form_code = p.form_code "
+        "WHERE EXISTS (SELECT 1 FROM survey_answers a WHERE a.form_code = f.form_code) "
+        "GROUP BY p.unit_code").fetchall())
+    return {u: (answered.get(u, 0), n) for u, n in sampled.items()}
+
+
+def _appraisal(settings: Settings) -> tuple[dict[str, tuple[int, int]], dict[str, object]]:
+    """unit -> (criteria with an appraised score, criteria), unit -> UnitResult; empty without a workbook."""
+    from automation.scoring.appraisal import compute_table, read_workbook, workbook_path  # noqa: PLC0415
+    from automation.scoring.framework import workspace_framework  # noqa: PLC0415
+
+    path = workbook_path(settings)
+    if not path.exists():
+        return {}, {}
+    framework = workspace_framework(settings)
+    table = compute_table(read_workbook(path, framework, settings), framework, settings)
+    progress: dict[str, list[int]] = {}
+    for r in table.rows:
+        p = progress.setdefault(r.unit_code, [0, 0])
+        p[1] += 1
+        if isinstance(r.appraised, Decimal):
+            p[0] += 1
+    return {k: (a, n) for k, (a, n) in progress.items()}, {r.code: r for r in table.results}
+
+
+def collect(settings: Settings) -> list[UnitStatus]:
+    """Every unit's status, in the order of the settings."""
+    with Ledger(settings.path(LEDGER_NAME)) as ledger:
+        current = _current(ledger)
+        survey = _survey_progress(ledger)
+    appraised, results = _appraisal(settings)
+    out = []
+    for unit in settings.units:
+        st = UnitStatus(unit.code, nfc(unit.full_name),
+                        {k: KindState(k, current.get((unit.code, k), [])) for k in EXPECTED_KINDS})
+        if unit.code in appraised:
+            a, n = appraised[unit.code]
+            st.appraised = f"{a}/{n}"
+        if unit.code in survey:
+            a, n = survey[unit.code]
+            st.survey = f"{a}/{n}"
+        res = results.get(unit.code)
+        if res is not None:
+            st.index, st.status = res.index, nfc(res.status)
+        out.append(st)
+    return out
+
+
+@dataclass
+class KindSummary:
+    kind: str
+    expected: int
+    received: int
+    on_time: int
+    accepted: int
+
+
+def summarize(units: list[UnitStatus]) -> list[KindSummary]:
+    out = []
+    for k in EXPECTED_KINDS:
+        states = [u.kinds[k] for u in units]
+        out.append(KindSummary(k, len(units), sum(s.received for s in states),
+                               sum(s.received and s.on_time is True for s in states),
+                               sum(s.accepted for s in states)))
+    return out
+
+
+def next_deadlines(settings: Settings, today: dt.date) -> list[tuple[str, str, dt.date]]:
+    """(key, "label: wording", last day) of the deadlines still ahead, soonest first."""
+    ahead = [(d.last_day, key, d) for key, d in settings.deadlines.items() if d.last_day >= today]
+    return [(key, nfc(f"{DEADLINE_LABELS.get(key, key)}: {d.wording()}"), last) for last, key, d in sorted(ahead)]
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def status_path(settings: Settings, today: dt.date) -> Path:
+    return settings.path(*STATUS_FOLDER, f"trang-thai-{today.isoformat()}.xlsx")
+
+
+def unit_headers() -> list[str]:
+    heads = ["Mã đơn vị", "Đơn vị"]
+    for k in EXPECTED_KINDS:
+        subs = EVIDENCE_SUBCOLUMNS if k == EVIDENCE else KIND_SUBCOLUMNS
+        heads += [f"{KIND_LABELS[k]}: {s}" for s in subs]
+    return heads + ["Tiêu chí đã thẩm định", "Phiếu điều tra", "Chỉ số", "Trạng thái"]
+
+
+def write_status(settings: Settings, today: dt.date | None = None) -> Path:
+    """Write the status workbook of ``today`` (default: the tool's clock) and return its path."""
+    import openpyxl  # noqa: PLC0415
+    from openpyxl.formatting.rule import CellIsRule  # noqa: PLC0415
+    from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    today = today or clock.now().date()
+    units = collect(settings)
+    path = status_path(settings, today)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = SHEET_UNITS
+    head_font = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    heads = unit_headers()
+    for c, h in enumerate(heads, start=1):
+        cell = ws.cell(1, c)
+        put_text(cell, h)
+        cell.font, cell.fill, cell.alignment = head_font, head_fill, Alignment(wrap_text=True, vertical="center")
+    for r, u in enumerate(units, start=2):
+        code = ws.cell(r, 1)
+        put_text(code, u.code)
+        code.number_format = "@"
+        put_text(ws.cell(r, 2), u.name)
+        c = 3
+        for k in EXPECTED_KINDS:
+            s = u.kinds[k]
+            put_text(ws.cell(r, c), YES if s.received else NO)
+            if s.received:
+                d = ws.cell(r, c + 1, s.date)
+                d.number_format = DATE_FORMAT
+                ws.cell(r, c + 2, s.version)
+                if s.on_time is not None:
+                    put_text(ws.cell(r, c + 3), ON_TIME if s.on_time else LATE)
+                if s.verdict:
+                    put_text(ws.cell(r, c + 4), VERDICT_TEXT.get(s.verdict, s.verdict))
+                problems = s.problems_text()
+                if problems:
+                    put_text(ws.cell(r, c + 5), problems)
+                    ws.cell(r, c + 5).alignment = wrap
+            c += len(KIND_SUBCOLUMNS)
+        if u.appraised:
+            put_text(ws.cell(r, c), u.appraised)
+        if u.survey:
+            put_text(ws.cell(r, c + 1), u.survey)
+        if u.index is not None:
+            ws.cell(r, c + 2, float(u.index)).number_format = "0.00"
+        if u.status:
+            put_text(ws.cell(r, c + 3), u.status)
+    last = max(2, len(units) + 1)
+    red = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
+    red_font = Font(color="9C0006")
+    for i, k in enumerate(EXPECTED_KINDS):
+        base = 3 + i * len(KIND_SUBCOLUMNS)
+        for offset, text in ((3, LATE), (4, FAILED)):
+            col = get_column_letter(base + offset)
+            ws.conditional_formatting.add(f"{col}2:{col}{last}",
+                                          CellIsRule(operator="equal", formula=[f'"{text}"'], fill=red, font=red_font))
+    ws.freeze_panes = "C2"
+    widths = [10, 22] + [10, 11, 8, 10, 14, 50] * len(EXPECTED_KINDS) + [12, 12, 9, 22]
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{last}"
+
+    sm = wb.create_sheet(SHEET_SUMMARY)
+    put_text(sm.cell(1, 1), f"TÌNH HÌNH TIẾP NHẬN HỒ SƠ CHỈ SỐ CCHC NĂM {settings.year} — ngày {today:%d/%m/%Y}")
+    sm.cell(1, 1).font = Font(bold=True, size=13)
+    summary_heads = ("Loại hồ sơ", "Hạn nộp", "Số đơn vị phải nộp", "Đã nhận", "Đúng hạn", "Đạt")
+    for c, h in enumerate(summary_heads, start=1):
+        cell = sm.cell(3, c)
+        put_text(cell, h)
+        cell.font, cell.fill = head_font, head_fill
+    for r, ks in enumerate(summarize(units), start=4):
+        put_text(sm.cell(r, 1), KIND_NAMES[ks.kind][:1].upper() + KIND_NAMES[ks.kind][1:])
+        put_text(sm.cell(r, 2), settings.deadlines[KIND_DEADLINES[ks.kind]].wording())
+        for c, v in enumerate((ks.expected, ks.received, ks.on_time, ks.accepted), start=3):
+            sm.cell(r, c, v)
+    r = 4 + len(EXPECTED_KINDS) + 1
+    put_text(sm.cell(r, 1), "Các mốc thời gian sắp tới")
+    sm.cell(r, 1).font = head_font
+    for i, (_key, text, _last) in enumerate(next_deadlines(settings, today), start=r + 1):
+        put_text(sm.cell(i, 1), text)
+    sm.freeze_panes = "A4"
+    for c, w in enumerate((60, 26, 18, 10, 10, 10), start=1):
+        sm.column_dimensions[get_column_letter(c)].width = w
+
+    wb.properties.title = nfc(f"Tình hình tiếp nhận hồ sơ Chỉ số CCHC năm {settings.year}")
+    wb.properties.creator = "cchc"
+    tmp = path.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}.xlsx")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
