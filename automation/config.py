@@ -7,6 +7,7 @@ Without a workspace the built-in defaults (Vĩnh Tường, 2021) apply.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tomllib
 from dataclasses import dataclass, field
@@ -100,6 +101,12 @@ class Mail:
     recipients: tuple[str, ...]
     attempts: int
     backoff_s: float
+    weekday: int  # 1 = Monday … 7 = Sunday: the weekly status goes out on this day
+    time: str  # "HH:MM", local time
+
+
+_WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7,
+             "thu 2": 1, "thu 3": 2, "thu 4": 3, "thu 5": 4, "thu 6": 5, "thu 7": 6, "chu nhat": 7}
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,8 @@ class _Reader:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)) \
                 or (kind is dt.date and isinstance(value, dt.datetime)):
             raise ConfigError("config.invalid", key=self._key(name),
-                              detail=f"cần {_TYPE_NAMES.get(kind, kind.__name__)}, nhận được “{value!r}”")
+                              detail=f"cần {_TYPE_NAMES.get(kind) or getattr(kind, '__name__', 'giá trị khác')}, "
+                                     f"nhận được “{value!r}”")
         if check is not None:
             msg = check(value)
             if msg:
@@ -259,7 +267,8 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
                     user=ml.text("user", "", allow_empty=True),
                     password_env=ml.text("password_env", "CCHC_SMTP_PASSWORD"), sender=ml.text("sender"),
                     recipients=tuple(recipients), attempts=ml.get("attempts", int, 4, _positive),
-                    backoff_s=ml.get("backoff_s", float, 2.0, _positive))
+                    backoff_s=ml.get("backoff_s", float, 2.0, _positive), weekday=_weekday(ml),
+                    time=ml.get("time", str, "16:00", lambda v: None if _HHMM.match(v) else "cần dạng HH:MM"))
     ml.finish()
 
     raw_units = root.get("units", list)
@@ -281,6 +290,19 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
     root.finish()
     return Settings(year=year, authority=authority, deadlines=deadlines, list_rules=rules, limits=limits,
                     inbox=inbox, documents=documents, mail=mail, units=UnitRegistry(units), workspace=workspace)
+
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _weekday(ml: "_Reader") -> int:
+    raw = ml.get("weekday", (str, int), "friday")
+    if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= 7:
+        return raw
+    day = _WEEKDAYS.get(vntext.ascii_key(str(raw)))
+    if day is None:
+        raise ConfigError("config.invalid", key="mail.weekday", detail="cần monday … sunday, “Thứ 6” hoặc 1–7")
+    return day
 
 
 def _load_toml(path: Path) -> dict:

@@ -101,6 +101,18 @@ MIGRATIONS.append((3, """
         );
         CREATE INDEX ix_drafts_kind_unit ON drafts(kind, unit_code);
 """))
+MIGRATIONS.append((4, """
+        CREATE TABLE mail_sendings (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            period TEXT NOT NULL,
+            attempted_at TEXT NOT NULL,
+            sent_at TEXT,
+            error TEXT,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE UNIQUE INDEX ix_mail_sent ON mail_sendings(kind, period) WHERE sent_at IS NOT NULL;
+"""))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
