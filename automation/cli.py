@@ -243,11 +243,22 @@ def watch_cmd(workspace: Path | None) -> int:
     """Theo dõi inbox/ liên tục, xử lý tệp ngay khi chép xong (Ctrl+C để dừng)."""
     import threading  # noqa: PLC0415
     from automation.intake.service import watch  # noqa: PLC0415
+    from automation.status.schedule import send_weekly_status  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     stop = threading.Event()
     click.echo(f"Đang theo dõi {settings.path('inbox')} (Ctrl+C để dừng)…")
+    if settings.mail:
+        days = ("", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+        click.echo(f"Bảng trạng thái được gửi thư mỗi {days[settings.mail.weekday]} lúc {settings.mail.time}.")
+
+    def weekly() -> None:  # a cheap no-op unless this week's status is due (recorded in the ledger)
+        line = send_weekly_status(settings)
+        if line:
+            logging.getLogger("automation.status").info(line)
+            click.echo(line)
+
     try:
-        watch(settings, stop, on_result=lambda r: click.echo(summarise_pass(r)))
+        watch(settings, stop, on_result=lambda r: click.echo(summarise_pass(r)), extra=weekly)
     except KeyboardInterrupt:
         stop.set()
     click.echo("Đã dừng theo dõi.")
@@ -450,6 +461,32 @@ def status_cmd(send_mail: bool, dry_run: bool, workspace: Path | None) -> int:
         raise CchcError("mail.failed", detail=str(exc)) from None
     except OSError as exc:  # smtplib errors are OSErrors after the retries
         raise CchcError("mail.failed", detail=f"{type(exc).__name__}: {exc}") from None
+    return 0
+
+
+@cli.command("send-drafts")
+@click.option("--dry-run", is_flag=True, help="Ghi thư ra tệp .eml thay vì gửi (không đánh dấu đã gửi).")
+@workspace_option
+@_help
+def send_drafts_cmd(dry_run: bool, workspace: Path | None) -> int:
+    """Gửi các dự thảo đã sẵn sàng trình ký (kèm PDF) tới người ký; không gửi lại bản đã gửi."""
+    from automation.documents.send import send_drafts  # noqa: PLC0415
+    from automation.status.mail import MailError  # noqa: PLC0415
+    settings = _workspace_settings(workspace)
+    try:
+        r = send_drafts(settings, dry_run=dry_run)
+    except MailError as exc:
+        raise CchcError("mail.failed", detail=str(exc)) from None
+    except OSError as exc:  # smtplib errors, after the retries
+        raise CchcError("mail.failed", detail=f"{type(exc).__name__}: {exc}") from None
+    for p, why in r.skipped:
+        click.echo(f"Bỏ qua {p}: {why}")
+    if r.eml:
+        click.echo(f"Đã ghi thư (không gửi): {r.eml}")
+    elif r.sent:
+        click.echo(f"Đã gửi {len(r.sent)} dự thảo tới {settings.documents.signer_email}.")
+    else:
+        click.echo("Không có dự thảo nào chờ trình ký.")
     return 0
 
 

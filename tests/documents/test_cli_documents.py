@@ -32,3 +32,11 @@ def test_generate_all_and_a_broken_template(fast_ws, capsys):
     code, _, err = _run(["generate", "notices", "--workspace", str(fast_ws)], capsys)
     assert code == 1 and "Lỗi [template.error]" in err and "thong-bao.docx" in err and "ten_xa_sai" in err
     assert "Traceback" not in err
+
+
+def test_send_drafts_command(fast_ws, capsys):
+    code, out, _ = _run(["send-drafts", "--dry-run", "--workspace", str(fast_ws)], capsys)
+    assert code == 0 and "Không có dự thảo nào chờ trình ký" in out  # provisional drafts are not for signing
+    _run(["generate", "plan", "--workspace", str(fast_ws)], capsys)
+    code, out, _ = _run(["send-drafts", "--workspace", str(fast_ws)], capsys)
+    assert code == 0 and "Không có dự thảo nào chờ trình ký" in out
