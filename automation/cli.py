@@ -492,11 +492,17 @@ def send_drafts_cmd(dry_run: bool, workspace: Path | None) -> int:
 
 @cli.command("demo")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[THƯ_MỤC]")
+@click.option("--dry-run", is_flag=True, help="Ghi thư bảng trạng thái ra tệp .eml thay vì gửi tới máy chủ thư thử nghiệm.")
+@click.option("--only-lists", is_flag=True, help="Chỉ chạy phần danh sách (nhanh): tạo, thả vào inbox, kiểm tra.")
 @_help
-def demo_cmd(directory: Path | None) -> int:
-    """Chạy thử trên dữ liệu mẫu: tạo danh sách mẫu của tất cả đơn vị rồi kiểm tra."""
-    from automation.demo_run import run_demo  # noqa: PLC0415
-    return run_demo(directory, echo=click.echo)
+def demo_cmd(directory: Path | None, dry_run: bool, only_lists: bool) -> int:
+    """Chạy thử cả năm trên dữ liệu mẫu của 28 đơn vị: danh sách, biểu tự chấm, tài liệu kiểm chứng,
+    điều tra, thẩm định, dự thảo văn bản, bảng trạng thái và thư điện tử."""
+    if only_lists:
+        from automation.demo_run import run_demo  # noqa: PLC0415
+        return run_demo(directory, echo=click.echo)
+    from automation.demo_year import run_year_demo  # noqa: PLC0415
+    return run_year_demo(directory, echo=click.echo, dry_run=dry_run)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,7 +15,6 @@ import shutil
 import socket
 import time
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 
 from automation.demo_run import _fresh_workspace
@@ -26,9 +25,9 @@ FAULTS = {2: "over_max", 5: "text"}  # unit position -> fault in its first self-
 PARTLY_APPRAISED = 4  # the council has not finished these units (the last ones in the unit list)
 COMMENTS = ("Thiếu tài liệu kiểm chứng", "Báo cáo gửi chậm so với quy định", "Kế hoạch chưa nêu rõ kinh phí",
             "Niêm yết TTHC chưa đầy đủ", "Tài liệu kiểm chứng chưa đóng dấu")
-CALENDAR = {"lists": "2021-10-25T09:00:00", "resent": "2021-10-28T10:00:00", "late_list": "2021-11-02T10:15:00", "self": "2021-11-10T08:30:00",
-            "corrected": "2021-11-15T14:00:00", "survey": "2022-01-05T09:00:00", "appraisal": "2022-01-20T15:00:00",
-            "documents": "2022-02-20T09:00:00"}
+CALENDAR = {"lists": "2021-10-25T09:00:00", "resent": "2021-10-28T10:00:00", "late_list": "2021-11-02T10:15:00",
+            "self": "2021-11-10T08:30:00", "corrected": "2021-11-15T14:00:00", "survey": "2022-01-05T09:00:00",
+            "appraisal": "2022-01-20T15:00:00", "documents": "2022-02-20T09:00:00"}
 
 
 def run_year_demo(directory: Path | None, echo=print, dry_run: bool = False) -> int:
@@ -146,6 +145,8 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
     forms = write_forms(settings.path("outbox"), settings, framework)
     scored = framework.scored
     self_scores: dict[str, dict] = {}
+    refs: dict[str, dict] = {}  # what each commune writes under "Tài liệu kiểm chứng"
+    default_refs = {c.code: c.evidence or "Hồ sơ lưu tại UBND" for c in scored}
     evidence_files = 0
     for i, (unit, form) in enumerate(zip(units, forms.workbooks)):
         scores = {}
@@ -162,7 +163,8 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
         names = {c.code: f"{c.code} {' '.join(vntext.ascii_key(c.content).split()[:5]).capitalize()}.pdf"
                  for c in picks}
         folder = inbox / unit.full_name
-        _fill_self_assessment(form, folder / form.name, scores, {k: v[:-4] for k, v in names.items()})
+        refs[unit.code] = {**default_refs, **{k: v[:-4] for k, v in names.items()}}
+        _fill_self_assessment(form, folder / form.name, scores, refs[unit.code])
         for code, name in names.items():
             (folder / name).write_bytes(_pdf(f"{unit.full_name} - tieu chi {code}"))
             evidence_files += 1
@@ -170,7 +172,8 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
     _at("corrected")
     for i, bad in FAULTS.items():  # the communes told of a fault by letter send a corrected workbook
         unit, form = units[i], forms.workbooks[i]
-        _fill_self_assessment(form, inbox / unit.full_name / f"sua-{form.name}", self_scores[unit.code], {})
+        target = inbox / unit.full_name / f"sua-{form.name}"
+        _fill_self_assessment(form, target, self_scores[unit.code], refs[unit.code])
     corrected = process(f"Biểu tự chấm sửa lại của {len(FAULTS)} đơn vị").submissions
 
     # 3. the survey: sample from the accepted lists, forms, the team's entry workbook through the inbox
@@ -233,7 +236,8 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
     forms_in = len(sample.people) if any(s.kind == "survey_entry" for s in entry) else 0
     echo("\n== Tổng kết năm ==")
     echo(f"Danh sách: {len(lists)} tệp; {verdicts['accepted']} đạt, {verdicts['accepted_with_warnings']} đạt có cảnh "
-         f"báo, {verdicts['rejected']} không đạt; 1 nộp muộn ({late.unit.full_name}).")
+         f"báo, {verdicts['rejected']} không đạt ({sum(s.status == 'quarantined' for s in lists)} cách ly, "
+         f"{lost.unit.full_name} đã gửi lại); 1 nộp muộn ({late.unit.full_name}).")
     echo(f"Biểu tự chấm: {len(books)} tệp ({sum(s.verdict == 'rejected' for s in books)} không đạt, "
          f"{len(FAULTS)} được xã gửi lại); tài liệu kiểm chứng: {len(evidence)} tệp.")
     echo(f"Điều tra XHH: đã nhập {forms_in} phiếu của {len(survey.unit_files)} đơn vị.")

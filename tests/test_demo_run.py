@@ -12,7 +12,7 @@ from automation.intake.ledger import LEDGER_NAME, Ledger
 def test_cchc_demo(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("CCHC_NOW", raising=False)  # the demo sets its own day, and puts it back
     with pytest.raises(SystemExit) as exc:
-        main(["demo", str(tmp_path / "demo")])
+        main(["demo", "--only-lists", str(tmp_path / "demo")])
     out = capsys.readouterr().out
     assert exc.value.code == 0, out
     assert "28/28 tệp đúng như dự kiến" in out
@@ -26,6 +26,6 @@ def test_cchc_demo(tmp_path, capsys, monkeypatch):
     assert not any((ws / "inbox").iterdir())
     # a second run replaces the demo workspace it made itself
     with pytest.raises(SystemExit) as exc:
-        main(["demo", str(ws)])
+        main(["demo", "--only-lists", str(ws)])
     assert exc.value.code == 0
     assert "CCHC_NOW" not in os.environ
