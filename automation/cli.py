@@ -522,6 +522,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Đã dừng.", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug or an environment failure: a Vietnamese line, the traceback only in the log
+        logging.getLogger("automation").debug("unexpected failure", exc_info=True)  # shown with -v
+        _fail(problem("internal.error", detail=f"{type(exc).__name__}: {exc}"), 1)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 

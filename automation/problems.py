@@ -145,6 +145,9 @@ CATALOG: dict[str, Entry] = {
                               "Điền mục [mail] (máy chủ, cổng, người gửi, người nhận) hoặc dùng --dry-run."),
     "mail.failed": _e("error", "Không gửi được thư: {detail}.",
                       "Kiểm tra mạng, máy chủ thư, tài khoản và biến môi trường chứa mật khẩu, rồi gửi lại."),
+    "internal.error": _e("error", "Lỗi không lường trước của chương trình ({detail}); không tệp nào bị mất, "
+                                  "thao tác có thể chạy lại.",
+                         "Chạy lại lệnh; nếu lỗi lặp lại, chạy kèm -v và gửi nội dung in ra cho kỹ thuật viên."),
     # configuration (raised, not reported per file)
     "config.invalid": _e("error", "Cấu hình không hợp lệ ở khóa “{key}”: {detail}.", "Sửa tệp cchc.toml."),
     "config.missing": _e("error", "Không tìm thấy tệp cấu hình {path}.",

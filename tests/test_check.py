@@ -149,3 +149,17 @@ def test_usage_errors_are_vietnamese(capsys):
             main(args)
         err = capsys.readouterr().err
         assert exc.value.code == 2 and text in err and err.startswith("Lỗi [usage.bad_argument]")
+
+
+def test_an_unexpected_failure_is_a_vietnamese_line_not_a_traceback(monkeypatch, capsys, tmp_path):
+    import automation.check
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(automation.check, "check_paths", boom)
+    with pytest.raises(SystemExit) as exc:
+        main(["check", str(list_document(tmp_path / "a.docx"))])
+    err = capsys.readouterr().err
+    assert exc.value.code == 1 and "Lỗi [internal.error]" in err and "disk on fire" in err
+    assert "Traceback" not in err

@@ -138,8 +138,8 @@ def test_two_processes_at_once_never_double_process(ws):
     env = dict(os.environ)
     cmd = [sys.executable, "-m", "automation", "process", "--workspace", str(ws)]
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
-    for p in procs:
-        out, err = p.communicate(timeout=300)
+    results = [p.communicate(timeout=300) for p in procs]  # wait for both before judging either
+    for p, (_out, err) in zip(procs, results):
         assert p.returncode == 0, err.decode()
     subs = _subs(ws)
     assert len(subs) == 40
@@ -152,3 +152,26 @@ def test_desk_needs_a_workspace(settings):
     from automation.problems import UsageError
     with pytest.raises(UsageError):
         Desk(settings)
+
+
+def test_a_new_ledger_opened_by_many_at_once(tmp_path):
+    import threading
+
+    for n in range(10):
+        path = tmp_path / f"so-{n}.sqlite3"
+        errors = []
+
+        def open_it():
+            try:
+                Ledger(path).close()
+            except Exception as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        with Ledger(path) as ledger:
+            assert ledger.schema_version == SCHEMA_VERSION
