@@ -214,6 +214,9 @@ class Desk:
             if root.is_dir():
                 for tmp in root.rglob(f"{TEMP_PREFIX}*"):
                     tmp.unlink(missing_ok=True)
+        # the appraisal workbook's own temporary file (it is only written under this same lock)
+        for tmp in self.ws.joinpath("outbox").glob(f"{TEMP_PREFIX}*.xlsm"):
+            tmp.unlink(missing_ok=True)
 
     # --- processing ------------------------------------------------------------------------------
     def process(self, claims: list[Claim], progress=None) -> list[m.Submission]:

@@ -16,9 +16,15 @@ class LockTimeout(Exception):
 
 
 class WorkspaceLock:
+    """Re-entrant within one process: code already holding the workspace's lock (a pass of the desk that
+    rebuilds the appraisal workbook) may take it again without waiting for itself."""
+
+    _held: dict[str, int] = {}  # lock file -> how many holders in this process
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self._fd: int | None = None
+        self._nested = False
 
     def _try(self) -> bool:
         if os.name == "nt":  # pragma: no cover - exercised on the office PCs
@@ -37,6 +43,11 @@ class WorkspaceLock:
 
     def acquire(self, timeout: float | None = None, poll: float = 0.2) -> None:
         """Wait for the lock; ``timeout`` None waits for ever; raises LockTimeout."""
+        key = str(self.path.resolve())
+        if WorkspaceLock._held.get(key):
+            WorkspaceLock._held[key] += 1
+            self._nested = True
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -46,10 +57,17 @@ class WorkspaceLock:
                 self._fd = None
                 raise LockTimeout(str(self.path))
             time.sleep(poll)
+        WorkspaceLock._held[key] = 1
 
     def release(self) -> None:
+        key = str(self.path.resolve())
+        if self._nested:
+            WorkspaceLock._held[key] -= 1
+            self._nested = False
+            return
         if self._fd is None:
             return
+        WorkspaceLock._held.pop(key, None)
         if os.name == "nt":  # pragma: no cover
             import msvcrt  # noqa: PLC0415
             try:

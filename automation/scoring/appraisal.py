@@ -351,7 +351,18 @@ def rebuild_table(settings: Settings, framework: Framework, existing: Table | No
 
 
 def rebuild(settings: Settings) -> Table | None:
-    """Rebuild after new scores or evidence arrived; skipped (and logged) while Excel has it open."""
+    """Rebuild after new scores or evidence arrived; skipped (and logged) while Excel has it open.
+
+    Holds the workspace lock (re-entrant: the desk already holds it during a pass), so a rebuild from the
+    command line and one after an inbox pass never write the workbook at the same time."""
+    from automation.intake.desk import LOCK_NAME  # noqa: PLC0415
+    from automation.intake.lock import WorkspaceLock  # noqa: PLC0415
+
+    with WorkspaceLock(settings.path(LOCK_NAME)):
+        return _rebuild(settings)
+
+
+def _rebuild(settings: Settings) -> Table | None:
     framework = workspace_framework(settings)
     path = workbook_path(settings)
     if open_in_excel(path):

@@ -175,3 +175,18 @@ def test_a_new_ledger_opened_by_many_at_once(tmp_path):
         assert errors == []
         with Ledger(path) as ledger:
             assert ledger.schema_version == SCHEMA_VERSION
+
+
+def test_lock_is_reentrant_and_a_pass_sweeps_interrupted_workbook_writes(ws):
+    from automation.intake.desk import LOCK_NAME
+    from automation.intake.lock import WorkspaceLock
+
+    leftover = ws / "outbox" / ".~cchc-0123abcd.xlsm"  # a rebuild killed before its os.replace
+    leftover.write_bytes(b"half")
+    with WorkspaceLock(ws / LOCK_NAME):
+        with WorkspaceLock(ws / LOCK_NAME):  # the desk holding it, the appraisal rebuild taking it again
+            pass
+        assert WorkspaceLock._held[str((ws / LOCK_NAME).resolve())] == 1
+    assert str((ws / LOCK_NAME).resolve()) not in WorkspaceLock._held
+    _run(ws)
+    assert not leftover.exists()
