@@ -24,7 +24,7 @@ from automation import clock
 from automation.config import Settings
 from automation.documents.generate import DRAFTS_DIR, TEMP_PREFIX
 from automation.intake.ledger import LEDGER_NAME, Ledger
-from automation.status.mail import MailError, MailSettings, send
+from automation.status.mail import MailError, MailSettings, send, write_dry_run
 from automation.status.workbook import nfc
 
 log = logging.getLogger(__name__)
@@ -184,21 +184,7 @@ def build_message(settings: Settings, mail: MailSettings, drafts: list[tuple[_Re
 
 
 def _write_eml(message: EmailMessage, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = clock.now().strftime("%Y-%m-%d-%H%M%S")
-    path = folder / f"thu-trinh-ky-{stamp}.eml"
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder / f"thu-trinh-ky-{stamp}-{n}.eml"
-    tmp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}.eml"
-    try:
-        tmp.write_bytes(message.as_bytes(policy=email.policy.SMTP))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_dry_run(message, folder, prefix="thu-trinh-ky")
 
 
 def send_drafts(settings: Settings, *, dry_run: bool = False, sleep=time.sleep) -> SendResult:

@@ -175,16 +175,16 @@ def send(message: EmailMessage, mail: MailSettings, *, attempts: int = 4, backof
     raise last
 
 
-def write_dry_run(message: EmailMessage, folder: Path) -> Path:
-    """The message as ``folder/thu-<date>-<time>.eml`` instead of sending it."""
+def write_dry_run(message: EmailMessage, folder: Path, prefix: str = "thu-trang-thai") -> Path:
+    """The message as ``folder/<prefix>-<date>-<time>.eml`` instead of sending it (never overwriting)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = clock.now().strftime("%Y-%m-%d-%H%M%S")
-    path = folder / f"thu-trang-thai-{stamp}.eml"
+    path = folder / f"{prefix}-{stamp}.eml"
     n = 1
     while path.exists():
         n += 1
-        path = folder / f"thu-trang-thai-{stamp}-{n}.eml"
+        path = folder / f"{prefix}-{stamp}-{n}.eml"
     tmp = folder / f".~cchc-{uuid.uuid4().hex}.eml"
     try:
         tmp.write_bytes(message.as_bytes(policy=email.policy.SMTP))
