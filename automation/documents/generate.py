@@ -252,8 +252,11 @@ def generate(settings: Settings, what: str, *, pdf: bool = False, table=None) ->
     return drafts
 
 
-def export_pdfs(settings: Settings, drafts: list[Draft]) -> None:
-    """Convert every draft to PDF in ONE LibreOffice process and write each PDF beside its .docx."""
+def export_pdfs(settings: Settings, drafts: list) -> None:
+    """Convert every draft to PDF in ONE LibreOffice process and write each PDF beside its .docx.
+
+    Each draft (anything with ``path``, ``pdf`` and ``pdf_error``) gets ``pdf`` set, or ``pdf_error`` saying why
+    not (a PDF the old copy of which is open in a viewer on Windows cannot be replaced)."""
     from automation.formats.convert import Converter  # noqa: PLC0415
     from automation.problems import FileRejected  # noqa: PLC0415
 

@@ -12,8 +12,6 @@ import email.policy
 import email.utils
 import hashlib
 import logging
-import os
-import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -22,7 +20,7 @@ from pathlib import Path
 
 from automation import clock
 from automation.config import Settings
-from automation.documents.generate import DRAFTS_DIR, TEMP_PREFIX
+from automation.documents.generate import DRAFTS_DIR, export_pdfs
 from automation.intake.ledger import LEDGER_NAME, Ledger
 from automation.status.mail import MailError, MailSettings, send, write_dry_run
 from automation.status.workbook import nfc
@@ -53,6 +51,7 @@ class _Ready:
     path: Path
     sha256: str
     pdf: Path | None = None
+    pdf_error: str | None = None  # set by export_pdfs when the PDF could not be made
 
 
 def awaiting_signature(ledger: Ledger) -> list[str]:
@@ -96,30 +95,8 @@ def _make_pdfs(settings: Settings, drafts: list[_Ready], skipped: list[tuple[Pat
         else:
             need.append(d)
     if need:
-        from automation.formats.convert import Converter  # noqa: PLC0415
-        from automation.problems import FileRejected  # noqa: PLC0415
-
-        with Converter(timeout_s=settings.limits.conversion_timeout_s, limits=settings.limits) as conv:
-            results = conv.convert_many([d.path for d in need], "pdf")
-            for d in need:
-                out = results[d.path]
-                if isinstance(out, FileRejected):
-                    detail = out.problem.params.get("detail") or out.problem.message
-                    skipped.append((d.path, f"{NO_PDF}: {detail}"))
-                    continue
-                target = d.path.with_suffix(".pdf")
-                tmp = target.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}.pdf")
-                try:
-                    shutil.copyfile(out, tmp)
-                    os.replace(tmp, target)
-                except PermissionError:  # Windows: the old PDF is open in a viewer
-                    tmp.unlink(missing_ok=True)
-                    skipped.append((d.path, f"{NO_PDF}: tệp {target.name} đang mở, không ghi đè được"))
-                    continue
-                except BaseException:
-                    tmp.unlink(missing_ok=True)
-                    raise
-                d.pdf = target
+        export_pdfs(settings, need)  # one LibreOffice batch, each PDF written atomically beside its .docx
+        skipped.extend((d.path, f"{NO_PDF}: {d.pdf_error}") for d in need if d.pdf_error)
     return [d for d in drafts if d.pdf is not None]
 
 
