@@ -58,6 +58,7 @@ class ListRules:
     window_end: dt.date
     min_fields: int
     max_field_share: float
+    formats: tuple[str, ...] = ("word",)  # file families a list may come in: "word", "excel"
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,18 @@ def _positive(v) -> str | None:
     return None if v > 0 else "phải lớn hơn 0"
 
 
+LIST_FORMATS = {"word": "Word (.doc, .docx)", "excel": "Excel (.xlsx, .xls)"}
+
+
+def _list_formats(v: list) -> str | None:
+    if not v:
+        return "cần ít nhất một định dạng"
+    bad = [x for x in v if x not in LIST_FORMATS]
+    if bad:
+        return f"“{bad[0]}” không phải định dạng danh sách; dùng {', '.join(f'“{k}”' for k in LIST_FORMATS)}"
+    return None
+
+
 def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
     root = _Reader(data)
     year = root.get("year", int, check=lambda v: None if 1990 <= v <= 2100 else "năm không hợp lệ")
@@ -214,7 +227,8 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         size=lr.get("size", int, 30, _positive), window_start=start, window_end=end,
         min_fields=lr.get("min_fields", int, 3, lambda v: None if v >= 1 else "phải từ 1 trở lên"),
         max_field_share=lr.get("max_field_share", float, 0.7,
-                               lambda v: None if 0 < v <= 1 else "phải trong khoảng (0, 1]"))
+                               lambda v: None if 0 < v <= 1 else "phải trong khoảng (0, 1]"),
+        formats=tuple(lr.get("formats", list, ["word"], _list_formats)))
     lr.finish()
 
     lim = root.table("limits")

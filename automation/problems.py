@@ -24,28 +24,41 @@ class Severity(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Location:
-    """Where a problem is: a table (1-based), a data row (1-based, as STT counts) and a column header."""
+    """Where a problem is, in the terms of the person who made the file.
+
+    ``table`` and ``row`` are for machines (1-based table index in the document, 1-based position among
+    the list's people); what a person reads comes from ``area`` ("danh sách", "bảng thứ 2 …"), ``stt``
+    (the row's STT as written), ``person`` (the name on that row), ``column`` (the header as written) and
+    ``part`` ("đầu trang", "chân trang", a sheet name).
+    """
 
     table: int | None = None
     row: int | None = None
     column: str | None = None
-    part: str | None = None  # e.g. "tiêu đề", "chân trang", a sheet name
+    part: str | None = None  # e.g. "đầu trang", "chân trang", a sheet name
+    area: str | None = None  # the table in words: "danh sách", "bảng thứ 2 (“Nơi nhận”)"
+    stt: str | None = None  # the STT written on the row (a list's own numbering)
+    person: str | None = None  # the name written on the row
 
     def describe(self) -> str:
         bits = []
         if self.part:
             bits.append(self.part)
-        if self.table is not None:
-            bits.append(f"bảng {self.table}")
+        if self.area:
+            bits.append(self.area)
+        elif self.table is not None and self.row is None:
+            bits.append(f"bảng thứ {self.table} của văn bản")
         if self.row is not None:
-            bits.append(f"dòng {self.row}")
+            line = f"dòng STT {self.stt}" if self.stt else f"dòng thứ {self.row}"
+            bits.append(line + (f" ({self.person})" if self.person else ""))
         if self.column:
             bits.append(f"cột “{self.column}”")
         return ", ".join(bits)
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in (("table", self.table), ("row", self.row),
-                                  ("column", self.column), ("part", self.part)) if v is not None}
+        return {k: v for k, v in (("table", self.table), ("row", self.row), ("column", self.column),
+                                  ("part", self.part), ("area", self.area), ("stt", self.stt),
+                                  ("person", self.person)) if v is not None}
 
 
 @dataclass(frozen=True)
@@ -53,10 +66,12 @@ class Entry:
     severity: Severity
     message: str  # str.format template
     fix: str  # how to fix it, for feedback letters
+    # other wordings of the same finding: variant -> (message, fix); "" keeps the default of that half
+    variants: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def _e(sev: str, message: str, fix: str) -> Entry:
-    return Entry(Severity(sev), message, fix)
+def _e(sev: str, message: str, fix: str, **variants: tuple[str, str]) -> Entry:
+    return Entry(Severity(sev), message, fix, variants)
 
 
 CATALOG: dict[str, Entry] = {
@@ -77,14 +92,27 @@ CATALOG: dict[str, Entry] = {
     # Word formatting
     "font.not_times_new_roman": _e("error", "Chữ dùng phông “{font}” thay vì Times New Roman, ví dụ “{sample}” "
                                             "({count} đoạn chữ).",
-                                   "Chọn toàn bộ văn bản (Ctrl+A) và đặt phông Times New Roman."),
+                                   "Chọn toàn bộ văn bản (Ctrl+A) và đặt phông Times New Roman.",
+                                   misspelt=("Tên phông “{font}” bị viết sai, không phải Times New Roman, ví dụ "
+                                             "“{sample}” ({count} đoạn chữ); máy không có phông mang tên này sẽ "
+                                             "hiện chữ bằng một phông khác.",
+                                             "Chọn toàn bộ văn bản (Ctrl+A) và chọn lại phông Times New Roman "
+                                             "trong danh sách phông của Word (không gõ tay tên phông).")),
     "encoding.legacy": _e("error", "Văn bản gõ bằng bảng mã cũ {encoding} (phông “{font}”), ví dụ “{sample}” "
-                                   "(đọc đúng là “{decoded}”; {count} đoạn chữ). Lệnh “cchc convert” sửa được lỗi này.",
-                          "Chuyển sang Unicode bằng lệnh “cchc convert” (hoặc Unikey Toolkit) rồi đặt phông Times New Roman."),
+                                   "(đọc đúng là “{decoded}”; {count} đoạn chữ).",
+                          "Chuyển văn bản sang bảng mã Unicode: dùng Unikey, Công cụ chuyển mã (bảng mã nguồn "
+                          "{encoding}, bảng mã đích Unicode), rồi đặt phông Times New Roman; hoặc dùng bản Unicode "
+                          "gửi kèm (nếu có)."),
     # the respondent list
     "list.table_missing": _e("error", "Không tìm thấy bảng danh sách có các cột Họ và tên, Địa chỉ, Thủ tục hành chính.",
                              "Lập danh sách theo mẫu (bảng có các cột STT, Họ và tên, Địa chỉ, Số điện thoại, "
-                             "Lĩnh vực, Tên thủ tục hành chính, Ngày nộp hồ sơ, Ngày nhận kết quả)."),
+                             "Lĩnh vực, Tên thủ tục hành chính, Ngày nộp hồ sơ, Ngày nhận kết quả).",
+                             headers=("Không nhận ra bảng danh sách: bảng lớn nhất của văn bản có các cột {headers}, "
+                                      "nhưng không có cột {missing}.",
+                                      "Đặt lại tên cột cho đúng; tên cột được chấp nhận: {accepted}.")),
+    "list.not_word": _e("error", "Danh sách phải lập bằng tệp {allowed} theo kế hoạch; tệp gửi đến là {detail}.",
+                        "Chép bảng danh sách sang Word (phông Times New Roman), lưu thành tệp .docx rồi gửi lại; "
+                        "sửa luôn các lỗi khác nêu trong thư này."),
     "list.count": _e("error", "Danh sách có {found} người, cần đúng {expected} người.",
                      "Bổ sung hoặc bớt cho đủ {expected} người."),
     "list.missing_value": _e("error", "Thiếu {what}.", "Điền đủ họ tên, địa chỉ và tên thủ tục hành chính."),
@@ -92,11 +120,23 @@ CATALOG: dict[str, Entry] = {
                         "Ghi ngày theo dạng ngày/tháng/năm (ví dụ 05/03/{year}); ngày nhận kết quả không trước ngày nộp."),
     "list.date_out_of_window": _e("error", "Ngày {value} nằm ngoài khoảng {start} – {end}.",
                                   "Chỉ đưa vào người giao dịch và nhận kết quả trong khoảng {start} – {end}."),
-    "list.result_not_received": _e("error", "Chưa có ngày nhận kết quả (người chưa nhận kết quả không được đưa vào danh sách).",
-                                   "Thay bằng người đã nhận kết quả giải quyết thủ tục hành chính."),
+    "list.result_not_received": _e(
+        "error", "Chưa có ngày nhận kết quả (người chưa nhận kết quả không được đưa vào danh sách).",
+        "Thay bằng người đã nhận kết quả giải quyết thủ tục hành chính.",
+        note=("Ghi “{note}” cho thấy người này chưa nhận kết quả (người chưa nhận kết quả không được đưa vào "
+              "danh sách).", ""),
+        appointment=("Cột “{column}” là ngày hẹn trả, không phải ngày nhận kết quả; danh sách không ghi ngày nhận "
+                     "kết quả thực tế nên chưa thể hiện người này đã nhận kết quả.",
+                     "Thêm cột “Ngày nhận kết quả” ghi ngày người dân thực nhận kết quả; người chưa nhận kết quả "
+                     "thì thay bằng người đã nhận."),
+        no_column=("Danh sách không có cột ngày nhận kết quả (các cột của bảng: {headers}), nên chưa thể hiện "
+                   "người trong danh sách đã nhận kết quả.",
+                   "Thêm cột “Ngày nhận kết quả” ghi ngày nhận kết quả của từng người (tên cột được chấp nhận: "
+                   "{accepted}).")),
     "list.address_not_local": _e("error", "Địa chỉ “{address}” không thuộc địa phương ({detail}).",
-                                 "Thay bằng người có địa chỉ tại địa phương."),
-    "list.duplicate": _e("error", "Trùng người với dòng {other}: {name}.", "Bỏ dòng trùng và bổ sung người khác."),
+                                 "Thay bằng người có địa chỉ tại địa phương.",
+                                 note=("Ghi “{note}” cho thấy người này không cư trú tại địa phương.", "")),
+    "list.duplicate": _e("error", "Trùng người với {other}: {name}.", "Bỏ dòng trùng và bổ sung người khác."),
     "list.fields_not_representative": _e("warning", "Danh sách chưa đại diện các lĩnh vực thủ tục hành chính: {detail}.",
                                          "Chọn người thuộc nhiều lĩnh vực thủ tục hành chính khác nhau của đơn vị."),
     "list.bad_phone": _e("warning", "Số điện thoại “{value}” không phải số điện thoại Việt Nam.",
@@ -199,11 +239,18 @@ class Problem:
         return f"[{self.code}] {self.message}" + (f" ({where})" if where else "")
 
 
-def problem(code: str, location: Location | None = None, /, **params) -> Problem:
-    """Build the problem ``code`` with its catalogued severity and Vietnamese message."""
+def problem(code: str, location: Location | None = None, /, *, variant: str | None = None, **params) -> Problem:
+    """Build the problem ``code`` with its catalogued severity and Vietnamese message.
+
+    ``variant`` picks another wording of the same finding from the entry (for instance the advice for a
+    list whose result column is missing is not the advice for a person without a result).
+    """
     entry = CATALOG[code]
-    return Problem(code, entry.severity, render(entry.message, params), location,
-                   render(entry.fix, params), dict(params))
+    message, fix = entry.message, entry.fix
+    if variant is not None:
+        alt_message, alt_fix = entry.variants[variant]
+        message, fix = alt_message or message, alt_fix or fix
+    return Problem(code, entry.severity, render(message, params), location, render(fix, params), dict(params))
 
 
 class CchcError(Exception):
