@@ -19,8 +19,9 @@ from automation.config import Settings
 from automation.formats import legacy
 from automation.formats.sniff import FileKind, Sniffed, sniff
 from automation.formats.word import Fonts, WordDocument, read_docx
-from automation.lists.extract import find_list, looks_like_list_title
-from automation.lists.model import RespondentList
+from automation.lists.columns import accepted_names
+from automation.lists.extract import find_list, largest_table_headers, looks_like_list_title
+from automation.lists.model import COLUMN_TITLES, RespondentList
 from automation.lists.rules import check_list
 from automation.problems import CchcError, FileRejected, Location, Problem, Severity, problem
 from automation.units import Unit
@@ -147,10 +148,25 @@ def check_word(docx: Path, original: Path, settings: Settings, report: FileRepor
         return
     report.kind = "respondent_list"
     if rl is None:
-        report.problems.append(problem("list.table_missing"))
+        report.problems.append(table_missing(doc))
         return
     report.respondent_list = rl
     report.problems.extend(check_list(rl, report.unit, settings))
+
+
+def table_missing(doc: WordDocument) -> Problem:
+    """``list.table_missing``, quoting the headers of the largest table and what they lack when there is one."""
+    found = largest_table_headers(doc)
+    if found is None or not found[0]:
+        return problem("list.table_missing")
+    headers, missing = found
+    return problem("list.table_missing", variant="headers", headers=", ".join(f"“{h}”" for h in headers[:12]),
+                   missing=_and([f"“{COLUMN_TITLES[k]}”" for k in missing]),
+                   accepted="; ".join(f"cột “{COLUMN_TITLES[k]}”: {accepted_names(k)}" for k in missing))
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
 
 
 def _identify(settings: Settings, report: FileReport, heading: str, original: Path) -> Unit | None:

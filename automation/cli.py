@@ -143,6 +143,8 @@ def describe_report(r) -> str:
              f"  Kết luận: {VERDICTS[r.verdict]}" + (f" ({errors} lỗi, {warnings} cảnh báo)" if r.problems else "")]
     for p in r.problems:
         lines.append(f"  - {p.severity.label} {p.describe()}")
+    if any(p.code == "encoding.legacy" for p in r.problems):  # for the office: letters never name a command
+        lines.append(f"  (Cán bộ thẩm định: lệnh “cchc convert {r.path.name}” tạo bản Unicode, Times New Roman.)")
     return "\n".join(lines)
 
 

@@ -53,7 +53,8 @@ def test_findings_on_real_word_files(verdicts):
         assert "encoding.legacy" in codes[name]
     legacy = next(v for k, v in by_file.items() if k.endswith("viparse-vni-2008-23.QD-991-UBND.doc"))
     msg = next(p["message"] for p in legacy["problems"] if p["code"] == "encoding.legacy")
-    assert "VNI" in msg and "cchc convert" in msg
+    # the message goes into letters to communes, which have Word and Unikey, not this tool
+    assert "VNI" in msg and "cchc" not in msg
     assert "font.not_times_new_roman" in codes["poi-Bug49933-word95-TNRCyr.doc"]  # near miss of TNR
     assert "font.not_times_new_roman" not in codes["poi-Bug47286-form-table-tnr-cambria.doc"]
     assert "font.not_times_new_roman" in codes["poi-test-comic-sans.doc"]

@@ -348,6 +348,7 @@ class Desk:
     def write_missing_feedback(self) -> None:
         from automation.intake.feedback import write_feedback  # noqa: PLC0415 (python-docx)
 
+        latest: dict[str, dict[str, m.Submission]] = {}
         for sub in self.ledger.all():
             if sub.feedback_path or sub.unit_code is None or sub.status in (m.DUPLICATE, m.PROCESSING):
                 continue
@@ -357,7 +358,13 @@ class Desk:
             folder = self.feedback / unit.slug
             problems = [Problem.from_dict(p) for p in sub.problems]
             copy = self._unicode_copy(sub, folder) if any(p.code == "encoding.legacy" for p in problems) else None
-            letter = write_feedback(folder, sub, unit, problems, self.settings, unicode_copy=copy, now=clock.now())
+            newer = None
+            if sub.status == m.SUPERSEDED:  # a newer version came in the same pass, before this letter
+                if sub.kind not in latest:
+                    latest[sub.kind] = self.ledger.latest_by_unit(sub.kind)
+                newer = latest[sub.kind].get(sub.unit_code)
+            letter = write_feedback(folder, sub, unit, problems, self.settings, unicode_copy=copy, now=clock.now(),
+                                    replaced_by=newer)
             with self.ledger.transaction():
                 self.ledger.update(sub.id, feedback_path=self.rel(letter))
 

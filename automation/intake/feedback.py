@@ -44,7 +44,7 @@ _BREAKS = re.compile(r"[\t\n\r\x0b\x0c]")
 
 def write_feedback(folder: Path, submission: Submission, unit: Unit, problems: list[Problem],
                    settings: Settings, *, unicode_copy: Path | None = None,
-                   now: dt.datetime | None = None) -> Path:
+                   now: dt.datetime | None = None, replaced_by: Submission | None = None) -> Path:
     """Write the feedback letter for ``submission`` into ``folder`` (created if missing); return its path.
 
     The name is ``phan-hoi-<kind>-v<version>-<YYYYMMDD-HHMMSS of receipt>.docx``, with ``-2``, ``-3``…
@@ -52,7 +52,7 @@ def write_feedback(folder: Path, submission: Submission, unit: Unit, problems: l
     """
     now = now or dt.datetime.now()
     doc = _new_document()
-    _letter(doc, submission, unit, problems, settings, unicode_copy, now)
+    _letter(doc, submission, unit, problems, settings, unicode_copy, now, replaced_by)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_path(folder, feedback_stem(submission, now))
@@ -115,6 +115,13 @@ def _text(text: str) -> str:
     return _NOT_XML.sub("", _BREAKS.sub(" ", nfc(text)))
 
 
+def _version_words(sub: Submission) -> str:
+    """"lần gửi thứ 2 (tệp “DS.docx”, nhận lúc 09:15 ngày 25/10/2021)"."""
+    when = f", nhận lúc {sub.received_at:%H:%M ngày %d/%m/%Y}" if sub.received_at else ""
+    version = f"lần gửi thứ {sub.version}" if sub.version else "lần gửi sau"
+    return f"{version} (tệp “{Path(sub.original_name).name}”{when})"
+
+
 def _where(p: Problem) -> str:
     return (p.location.describe() if p.location else "") or WHOLE_DOCUMENT
 
@@ -122,7 +129,7 @@ def _where(p: Problem) -> str:
 # ------------------------------------------------------------------------------------------ the letter
 
 def _letter(doc, sub: Submission, unit: Unit, problems: list[Problem], settings: Settings,
-            unicode_copy: Path | None, now: dt.datetime) -> None:
+            unicode_copy: Path | None, now: dt.datetime, replaced_by: Submission | None = None) -> None:
     auth, to = settings.authority, addressee(unit)
     office = auth.standing_office
 
@@ -150,6 +157,10 @@ def _letter(doc, sub: Submission, unit: Unit, problems: list[Problem], settings:
     for i, item in enumerate(items):
         _para(doc, f"- {item}" + ("." if i == len(items) - 1 else ";"), indent=True, after=6, align=JUSTIFY)
 
+    if replaced_by is not None:
+        _para(doc, f"Lưu ý: hồ sơ này đã được thay thế bằng {_version_words(replaced_by)}; {office} dùng lần gửi "
+                   "mới để thẩm định, kết quả kiểm tra lần gửi đó được thông báo trong phiếu phản hồi riêng.",
+              indent=True, after=6, align=JUSTIFY, italic=True)
     verdict = verdict_of(sub, problems)
     _para(doc, f"Kết quả kiểm tra: {VERDICTS[verdict]}", bold=True, indent=True, after=6)
     ordered = sorted(problems, key=lambda p: p.severity is not Severity.ERROR)
@@ -168,7 +179,7 @@ def _letter(doc, sub: Submission, unit: Unit, problems: list[Problem], settings:
                    f"(tệp “{Path(unicode_copy).name}”). Đề nghị {to} kiểm tra, chỉnh sửa (nếu cần) "
                    "và gửi lại bản này.", indent=True, before=6, after=6, align=JUSTIFY)
 
-    if verdict == "rejected":
+    if verdict == "rejected" and replaced_by is None:
         by = "trước hạn nêu trên" if sub.on_time and timeliness else "trong thời gian sớm nhất"
         closing = f"Đề nghị {to} kiểm tra, hoàn thiện và gửi lại {by}./."
     else:

@@ -18,6 +18,7 @@ COLUMN_TITLES = {
     "received": "Ngày nhận kết quả",
 }
 REQUIRED_COLUMNS = ("name", "address", "procedure")
+OTHER_TITLES = {"appointment": "Ngày hẹn trả kết quả", "note": "Ghi chú"}
 
 
 @dataclass
@@ -31,23 +32,31 @@ class Respondent:
     submitted_text: str = ""
     received_text: str = ""
     stt: str = ""
+    appointment_text: str = ""  # a promised date ("Ngày hẹn trả"): never a result
+    note: str = ""  # the notes or status column ("Ghi chú", "Trạng thái")
+    table: int | None = None  # the document table the row is in (a list may span several)
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "name": self.name, "address": self.address, "phone": self.phone,
-                "field": self.field, "procedure": self.procedure,
-                "submitted": self.submitted_text, "received": self.received_text}
+        return {"row": self.row, "stt": self.stt, "name": self.name, "address": self.address, "phone": self.phone,
+                "field": self.field, "procedure": self.procedure, "submitted": self.submitted_text,
+                "received": self.received_text, "appointment": self.appointment_text, "note": self.note}
+
+
+AREA = "danh sách"  # how a person names the list table in a letter
 
 
 @dataclass
 class RespondentList:
-    table: int  # 1-based index of the table in the document
-    columns: dict[str, int]  # canonical column -> index in the table grid
-    headers: dict[str, str]  # canonical column -> header text as written
+    table: int  # 1-based index of the (first) table of the list in the document
+    columns: dict[str, int]  # column kind -> index in the table grid
+    headers: dict[str, str]  # column kind -> header text as written
     respondents: list[Respondent] = field(default_factory=list)
     heading: list[str] = field(default_factory=list)  # paragraphs above the table
+    tables: list[int] = field(default_factory=list)  # every table the list spans, in order
+    all_headers: list[str] = field(default_factory=list)  # every header cell as written, in column order
 
     def title_of(self, column: str) -> str:
-        return self.headers.get(column) or COLUMN_TITLES[column]
+        return self.headers.get(column) or COLUMN_TITLES.get(column) or OTHER_TITLES.get(column, column)
 
 
 @dataclass(frozen=True)

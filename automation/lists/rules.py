@@ -7,8 +7,10 @@ from collections import Counter
 
 from automation import vntext
 from automation.config import Settings
-from automation.lists.model import RespondentList
-from automation.lists.values import is_vietnamese_phone, parse_date, says_not_received
+from automation.lists.columns import accepted_names
+from automation.lists.model import AREA, ParsedDate, Respondent, RespondentList
+from automation.lists.values import (is_vietnamese_phone, note_says_not_local, note_says_not_received, parse_date,
+                                     says_not_received)
 from automation.problems import Location, Problem, problem
 from automation.units import Unit
 
@@ -24,8 +26,47 @@ _PROVINCE_LEVEL = ("tỉnh", "t")
 _CITY = ("thành phố", "tp")
 
 
-def _loc(rl: RespondentList, row: int | None = None, column: str | None = None) -> Location:
-    return Location(table=rl.table, row=row, column=rl.title_of(column) if column else None)
+def _loc(rl: RespondentList, person: Respondent | None = None, column: str | None = None) -> Location:
+    """A place in the list as the commune sees it: "danh sách, dòng STT 18 (Nguyễn Văn A), cột “Địa chỉ”"."""
+    return Location(table=rl.table, row=person.row if person else None,
+                    column=rl.title_of(column) if column else None, area=AREA,
+                    stt=(person.stt or None) if person else None, person=(person.name or None) if person else None)
+
+
+def _no_result_column(rl: RespondentList) -> Problem | None:
+    if "appointment" in rl.columns:
+        return None
+    return problem("list.result_not_received", Location(table=rl.table, area=AREA, column="Ngày nhận kết quả"),
+                   variant="no_column", headers=_quoted(rl.all_headers), accepted=accepted_names("received"))
+
+
+def _quoted(texts: list[str]) -> str:
+    return ", ".join(f"“{t}”" for t in texts) or "không có"
+
+
+def _result_problems(rl: RespondentList, p: Respondent) -> tuple[list[Problem], ParsedDate | None]:
+    """Whether ``p`` received the result (the plan's exclusion 1), and the result date when readable.
+
+    Only an actual result date counts: an appointment ("Ngày hẹn trả") is a promise, and a note such as
+    "chưa đến nhận" says the result was not received whatever the date cells hold.
+    """
+    out = []
+    received = None
+    if "received" in rl.columns:
+        received = parse_date(p.received_text)
+        if received.value is None and not received.text:
+            out.append(problem("list.result_not_received", _loc(rl, p, "received")))
+            received = None
+        elif received.value is None and says_not_received(received.text):
+            out.append(problem("list.result_not_received", _loc(rl, p, "received"), variant="note",
+                               note=received.text))
+            received = None
+    elif "appointment" in rl.columns:
+        out.append(problem("list.result_not_received", _loc(rl, p, "appointment"), variant="appointment",
+                           column=rl.title_of("appointment")))
+    if p.note and note_says_not_received(p.note) and not out:
+        out.append(problem("list.result_not_received", _loc(rl, p, "note"), variant="note", note=p.note))
+    return out, received
 
 
 def check_list(rl: RespondentList, unit: Unit | None, settings: Settings) -> list[Problem]:
@@ -37,50 +78,50 @@ def check_list(rl: RespondentList, unit: Unit | None, settings: Settings) -> lis
 
     start, end = rules.window_start, rules.window_end
     window = {"start": start.strftime(_FMT), "end": end.strftime(_FMT), "year": settings.year}
-    seen: dict[tuple[str, str], int] = {}
-    if "received" not in rl.columns:
-        out.append(problem("list.result_not_received", Location(table=rl.table, column="Ngày nhận kết quả")))
+    seen: dict[tuple[str, str], Respondent] = {}
+    if "received" not in rl.columns and (missing := _no_result_column(rl)):
+        out.append(missing)
     for p in people:
         for col, label, value in (("name", "họ và tên", p.name), ("address", "địa chỉ", p.address),
                                   ("procedure", "tên thủ tục hành chính", p.procedure)):
             if not value:
-                out.append(problem("list.missing_value", _loc(rl, p.row, col), what=label))
+                out.append(problem("list.missing_value", _loc(rl, p, col), what=label))
 
         submitted = parse_date(p.submitted_text) if "submitted" in rl.columns else None
-        if "received" in rl.columns:
-            received = parse_date(p.received_text)
-            if received.value is None and (not received.text or says_not_received(received.text)):
-                out.append(problem("list.result_not_received", _loc(rl, p.row, "received")))
-                received = None
-        else:
-            received = None
+        found, received = _result_problems(rl, p)
+        out.extend(found)
         for col, parsed in (("submitted", submitted), ("received", received)):
             if parsed is None or not parsed.text:
                 continue
             if parsed.value is None:
-                out.append(problem("list.bad_date", _loc(rl, p.row, col), detail=parsed.error, **window))
+                out.append(problem("list.bad_date", _loc(rl, p, col), detail=parsed.error, **window))
             elif not start <= parsed.value <= end:
-                out.append(problem("list.date_out_of_window", _loc(rl, p.row, col),
+                out.append(problem("list.date_out_of_window", _loc(rl, p, col),
                                    value=parsed.value.strftime(_FMT), **window))
         if submitted and received and submitted.value and received.value and received.value < submitted.value:
-            out.append(problem("list.bad_date", _loc(rl, p.row, "received"), **window,
+            out.append(problem("list.bad_date", _loc(rl, p, "received"), **window,
                                detail=f"ngày nhận kết quả {received.text} trước ngày nộp hồ sơ {submitted.text}"))
 
         if p.address and unit is not None:
             reason = address_not_local(p.address, unit, settings)
             if reason:
-                out.append(problem("list.address_not_local", _loc(rl, p.row, "address"),
+                out.append(problem("list.address_not_local", _loc(rl, p, "address"),
                                    address=p.address, detail=reason))
+            elif p.note and note_says_not_local(p.note):
+                out.append(problem("list.address_not_local", _loc(rl, p, "note"), variant="note",
+                                   address=p.address, note=p.note))
 
         if p.name:
             ident = (vntext.key(p.name), vntext.key(p.address) if p.address else vntext.key(p.phone))
             if ident in seen:
-                out.append(problem("list.duplicate", _loc(rl, p.row, "name"), other=seen[ident], name=p.name))
+                first = seen[ident]
+                other = f"dòng STT {first.stt}" if first.stt else f"dòng thứ {first.row}"
+                out.append(problem("list.duplicate", _loc(rl, p, "name"), other=other, name=p.name))
             else:
-                seen[ident] = p.row
+                seen[ident] = p
 
         if p.phone and "phone" in rl.columns and not is_vietnamese_phone(p.phone):
-            out.append(problem("list.bad_phone", _loc(rl, p.row, "phone"), value=p.phone))
+            out.append(problem("list.bad_phone", _loc(rl, p, "phone"), value=p.phone))
 
     out.extend(_representativeness(rl, settings))
     return out

@@ -41,6 +41,46 @@ def says_not_received(text: str) -> bool:
     return any(low.startswith(w) for w in _NOT_RECEIVED)
 
 
+# what notes and status columns say when the person has not received the result, or does not live here
+_NOTE_NOT_RECEIVED = ("chưa nhận", "chưa đến nhận", "chưa lấy", "chưa đến lấy", "chưa trả", "chưa có kết quả",
+                      "chưa giải quyết", "chưa hoàn thành", "chưa xong", "đang giải quyết", "đang xử lý",
+                      "đang thụ lý", "đang thẩm định", "đang chờ", "chờ trả", "chờ nhận", "chờ kết quả",
+                      "chờ giải quyết", "chờ xử lý", "chờ bổ sung", "không đến nhận", "không nhận kết quả",
+                      "trả lại hồ sơ", "hồ sơ bị trả lại", "quá hạn chưa trả")
+_NOTE_NOT_LOCAL = ("không cư trú", "không thường trú", "không sinh sống", "không ở địa phương",
+                   "không phải người địa phương", "không thuộc địa phương", "không thuộc địa bàn", "ngoài địa bàn",
+                   "ngoài địa phương", "ngoài xã", "ngoài phường", "ngoài tỉnh", "ngoại tỉnh", "xã khác",
+                   "phường khác", "huyện khác", "tỉnh khác", "nơi khác", "địa phương khác", "không ở xã",
+                   "không ở phường", "chuyển đi nơi khác")
+
+
+def _phrases(items: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(vntext.key(x) for x in items), tuple(vntext.ascii_key(x) for x in items)
+
+
+_NR_KEYS, _NR_PLAIN = _phrases(_NOTE_NOT_RECEIVED)
+_NL_KEYS, _NL_PLAIN = _phrases(_NOTE_NOT_LOCAL)
+
+
+def _note_says(text: str, keys: tuple[str, ...], plain: tuple[str, ...]) -> bool:
+    if not text.strip():
+        return False
+    k = vntext.key(text)
+    if any(vntext.contains_words(k, p) for p in keys):
+        return True
+    return vntext.is_ascii(text) and any(vntext.contains_words(vntext.ascii_key(text), p) for p in plain)
+
+
+def note_says_not_received(text: str) -> bool:
+    """A note or status such as "Chưa đến nhận", "Đang giải quyết", "Hồ sơ bị trả lại"."""
+    return _note_says(text, _NR_KEYS, _NR_PLAIN)
+
+
+def note_says_not_local(text: str) -> bool:
+    """A note such as "Không cư trú tại địa phương", "Hộ khẩu xã khác", "Ngoại tỉnh"."""
+    return _note_says(text, _NL_KEYS, _NL_PLAIN)
+
+
 _PHONE_JUNK = re.compile(r"[\s.\-()/]")
 _MOBILE = re.compile(r"^0[35789]\d{8}$")
 _LANDLINE = re.compile(r"^02\d{8,9}$")

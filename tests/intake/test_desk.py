@@ -190,3 +190,19 @@ def test_lock_is_reentrant_and_a_pass_sweeps_interrupted_workbook_writes(ws):
     assert str((ws / LOCK_NAME).resolve()) not in WorkspaceLock._held
     _run(ws)
     assert not leftover.exists()
+
+
+def test_letter_of_a_version_replaced_in_the_same_pass_says_so(ws):
+    list_document(ws / "inbox" / "ds-a.docx", rows=person_rows(29))
+    _run(ws)
+    list_document(ws / "inbox" / "ds-b.docx", rows=person_rows(28))
+    list_document(ws / "inbox" / "ds-c.docx")  # two files in one pass: the later replaces the earlier
+    _run(ws)
+    subs = _subs(ws)
+    older, newer = sorted((subs["ds-b.docx"], subs["ds-c.docx"]), key=lambda s: s.version)
+    assert older.status == "superseded" and newer.status == "archived"
+    text = "\n".join(p.text for p in Document(ws / older.feedback_path).paragraphs)
+    assert f"đã được thay thế bằng lần gửi thứ {newer.version}" in text
+    assert f"“{newer.original_name}”" in text and "Đề nghị" not in text
+    latest = "\n".join(p.text for p in Document(ws / newer.feedback_path).paragraphs)
+    assert "đã được thay thế" not in latest

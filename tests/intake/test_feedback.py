@@ -45,7 +45,8 @@ def submission(kind=RESPONDENT_LIST, version=2, verdict="rejected", on_time=True
 
 def sample_problems():
     """A warning first, to check that errors come before warnings in the letter."""
-    return [problem("list.bad_phone", Location(table=1, row=3, column="Số điện thoại"), value="12345"),
+    return [problem("list.bad_phone", Location(table=1, row=3, column="Số điện thoại", area="danh sách", stt="3",
+                                                person="Lê Văn Ba"), value="12345"),
             problem("list.count", None, found=28, expected=30),
             problem("font.not_times_new_roman", Location(part="tiêu đề"), font="Arial", sample="DANH SÁCH",
                     count=3)]
@@ -93,7 +94,7 @@ def test_rejected_letter_says_what_was_received_and_what_to_fix(tmp_path, settin
     assert rows[1:] == [
         ["1", f"Lỗi: {count.message}", "Toàn văn bản", count.fix],
         ["2", f"Lỗi: {font.message}", "tiêu đề", font.fix],
-        ["3", f"Cảnh báo: {phone.message}", "bảng 1, dòng 3, cột “Số điện thoại”", phone.fix],
+        ["3", f"Cảnh báo: {phone.message}", "danh sách, dòng STT 3 (Lê Văn Ba), cột “Số điện thoại”", phone.fix],
     ]
     assert rows[1][1] == "Lỗi: Danh sách có 28 người, cần đúng 30 người."
     assert rows[1][3] == "Bổ sung hoặc bớt cho đủ 30 người."
@@ -260,7 +261,7 @@ def test_failed_save_leaves_no_temp_file_and_keeps_old_letters(tmp_path, setting
 
 
 def test_long_problem_lists_are_fast(tmp_path, settings, kim_xa):
-    many = [problem("list.missing_value", Location(table=1, row=i + 1, column="Địa chỉ"), what="địa chỉ")
+    many = [problem("list.missing_value", Location(table=1, row=i + 1, column="Địa chỉ", area="danh sách", stt=str(i + 1)), what="địa chỉ")
             for i in range(150)]
     many.append(problem("list.count", None, found=180, expected=30))
     start = time.perf_counter()
@@ -270,7 +271,7 @@ def test_long_problem_lists_are_fast(tmp_path, settings, kim_xa):
     rows = docx.Document(str(path)).tables[1].rows
     assert len(rows) == 152
     assert rows[151].cells[0].text == "151" and rows[1].cells[1].text.startswith("Lỗi: Thiếu địa chỉ")
-    assert rows[150].cells[2].text == "bảng 1, dòng 150, cột “Địa chỉ”"
+    assert rows[150].cells[2].text == "danh sách, dòng STT 150, cột “Địa chỉ”"
 
 
 # --------------------------------------------------------------------------------------------- rendering
