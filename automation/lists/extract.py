@@ -58,6 +58,7 @@ def _header_texts(rows: list[list[str]], start: int, depth: int, width: int) -> 
     return texts, parts
 
 
+_HEADERISH_WORD = re.compile(r"[^\W\d_]{2,}")
 _DATEISH = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{7,}")
 
 
@@ -200,6 +201,10 @@ def _continues(table: Table, mapping: dict[str, int], width: int) -> bool:
     """Does a table without a header of its own carry on the list (same grid, rows of people)?"""
     if table.width != width:
         return False
+    first = next((r for r in table.rows if (cells := [c for c in map(vntext.clean, r) if c])
+                  and not _is_numbering_row(cells)), None)
+    if first is None or not _looks_like_data(first):  # a table of its own starts with its own header
+        return False
     kinds = [row_kind(r, mapping)[0] for r in table.rows]
     people = [r for r, k in zip(table.rows, kinds) if k == "person"]
     if not people or len(people) * 2 < sum(k != "skip" for k in kinds):
@@ -207,7 +212,9 @@ def _continues(table: Table, mapping: dict[str, int], width: int) -> bool:
     numbered = sum(1 for r in people if _ARABIC.match(_cell(r, mapping.get("stt"))))
     dated = sum(1 for r in people if any(re.search(r"\d{1,2}\s*[/.\-]\s*\d{1,2}", _cell(r, mapping.get(k)))
                                          for k in DATE_KINDS))
-    return max(numbered, dated) * 2 >= len(people)
+    wordy = sum(1 for r in people if any(_HEADERISH_WORD.search(_cell(r, mapping.get(k)))
+                                         for k in ("address", "procedure")))
+    return max(numbered, dated) * 2 >= len(people) and wordy * 2 >= len(people)
 
 
 def _segments(doc: WordDocument) -> list[list[tuple[Table, Header | None]]]:
