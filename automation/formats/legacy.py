@@ -11,7 +11,9 @@ or, for bytes 0x80-0x9F, as the cp1252 character for ``b``.  Both forms are acce
   domain.md Appendix B), decoded greedily, longest match first.
 
 :func:`detect` decides from the font name first and from the characters second (:func:`guess_encoding`, which
-compares :func:`vietnamese_score` before and after decoding).
+compares :func:`vietnamese_score` before and after decoding).  A legacy font name alone is not enough: correct
+Unicode Vietnamese typed in a ``.VnTime`` font is a font problem, not a legacy encoding, so the font's encoding
+counts only when decoding by it changes the text and leaves it at least as Vietnamese.
 """
 
 from __future__ import annotations
@@ -81,11 +83,6 @@ _VNI_DECODE: dict[str, str] = {seq.decode("latin-1"): u for u, seq in VNI_TABLE.
 for _u, _seq in VNI_TABLE.items():
     if len(_seq) == 2 and _u.isupper() and 0xC0 <= _seq[1] <= 0xDF:
         _VNI_DECODE.setdefault(bytes([_seq[0], _seq[1] + 0x20]).decode("latin-1"), _u)
-# Characters (as chr(byte)) that decoding changes: the "suspicious" characters of each encoding.
-_LEGACY_CHARS: dict[str, frozenset[str]] = {
-    TCVN3: frozenset(_TCVN3_DECODE),
-    VNI: frozenset(c for seq in _VNI_DECODE for c in seq if not c.isascii()),
-}
 # Letters that exist only in Unicode Vietnamese, never in legacy text (which is Latin-1/cp1252 characters).
 _UNICODE_VIETNAMESE = re.compile("[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9\u0300-\u036f]")
 
@@ -307,13 +304,26 @@ def guess_encoding(text: str) -> str | None:
     return best
 
 
-def detect(text: str, font_name: str | None) -> str | None:
-    """The legacy encoding of a run: its font's if that is a legacy font and the text holds letters, else a guess.
+def _font_encoding_applies(text: str, encoding: str, font_name: str | None) -> bool:
+    """Whether text in a font of ``encoding`` really is in that encoding: decoding must change it (a letter, or
+    the case in a ``.Vn...H`` font) and leave its words at least as Vietnamese as they were.
 
-    A legacy font over text with Unicode-only Vietnamese letters (already Unicode) is not treated as legacy.
+    Correct Unicode Vietnamese typed in a ``.VnTime``/``VNI-Times`` font is not legacy text: it holds letters
+    only Unicode has, or decoding changes nothing, or decoding breaks its words.
     """
+    nfc = _nfc(text)
+    if _UNICODE_VIETNAMESE.search(nfc):
+        return False
+    decoded = decode(text, encoding, font_name)
+    if decoded == nfc:
+        return False
+    return _accented_score(decoded, ignore_case=encoding == TCVN3) >= _accented_score(text)
+
+
+def detect(text: str, font_name: str | None) -> str | None:
+    """The legacy encoding of a run: its font's when decoding by it turns the text into Vietnamese (see
+    :func:`_font_encoding_applies`), else a guess from the characters (:func:`guess_encoding`)."""
     encoding = encoding_of_font(font_name)
-    if encoding and not _UNICODE_VIETNAMESE.search(_nfc(text)):
-        if any(ch.isalpha() or _byte_char(ch) in _LEGACY_CHARS[encoding] for ch in text):
-            return encoding
+    if encoding and _font_encoding_applies(text, encoding, font_name):
+        return encoding
     return guess_encoding(text)

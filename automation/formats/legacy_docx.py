@@ -121,18 +121,18 @@ def unicode_copy(docx: Path, target: Path, max_part_bytes: int) -> ConvertResult
             root = pkg.xml(part)
             d, r = _fix_part(root, fonts)
             decoded, refonted = decoded + d, refonted + r
-            changed[part] = _serialise(root)
+            changed[part.lower()] = _serialise(root)
         for styles in pkg.related(main, "styles"):
             root = pkg.xml(styles)
             _fix_styles(root)
-            changed[styles] = _serialise(root)
+            changed[styles.lower()] = _serialise(root)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".~cchc-", suffix=".docx", dir=target.parent)
         os.close(fd)
         try:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
                 for info in pkg.infolist():
-                    data = changed.get(info.filename.lstrip("/"))
+                    data = changed.get(info.filename.lstrip("/").lower())
                     out.writestr(info.filename, data if data is not None else pkg.read(info.filename))
             os.replace(tmp, target)
         except BaseException:
