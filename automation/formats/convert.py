@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from automation.formats import lodefaults
+from automation.formats.altchunk import alt_chunk_page
 from automation.formats.sniff import FileKind, looks_like_mhtml, sniff
-from automation.formats.textsniff import html_as_utf8
+from automation.formats.textsniff import html_as_utf8, mhtml_html
 from automation.problems import CchcError, FileRejected
 
 if TYPE_CHECKING:
@@ -93,16 +94,10 @@ def _kill_tree(proc: subprocess.Popen) -> None:
 
 def _mhtml_to_html(src: Path, dst: Path) -> bool:
     """Write the HTML part of an MHTML "single file web page" to ``dst`` (LibreOffice reads MHTML as plain text)."""
-    import email
-    import email.policy
-
-    with src.open("rb") as fh:
-        msg = email.message_from_binary_file(fh, policy=email.policy.compat32)
-    for part in msg.walk():
-        if part.get_content_type() == "text/html":
-            dst.write_bytes(html_as_utf8(part.get_payload(decode=True) or b"", part.get_content_charset()))
-            return True
-    return False
+    page = mhtml_html(src.read_bytes())
+    if page is not None:
+        dst.write_bytes(page)
+    return page is not None
 
 
 class Converter:
@@ -236,6 +231,11 @@ class Converter:
         if family and sniffed.family != family:
             want = "văn bản Word" if family == "word" else "bảng tính Excel"
             raise FileRejected("file.unsupported", detail=f"{sniffed.detail} không chuyển được thành {want}")
+        if sniffed.alt_chunks and target_ext == "docx":  # a .docx made of imported web pages: read the pages
+            page = alt_chunk_page(src, self.limits.max_uncompressed_bytes)
+            if page is not None:
+                (indir / (stem + ".html")).write_bytes(page)
+                return stem + ".html", FileKind.HTML
         name = stem + _SUFFIX[sniffed.kind]
         with src.open("rb") as fh:
             is_mhtml = sniffed.kind is FileKind.HTML and looks_like_mhtml(fh.read(4096))

@@ -81,6 +81,13 @@ class Package:
 
     def rels(self, part: str) -> list[tuple[str, str, str]]:
         """(type, absolute target, target mode) of a part's relationships; '' part = package rels."""
+        return [(typ, target, mode) for _rid, typ, target, mode in self._rels(part)]
+
+    def targets(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id -> (type, absolute target) of a part's internal relationships."""
+        return {rid: (typ, target) for rid, typ, target, mode in self._rels(part) if mode != "External"}
+
+    def _rels(self, part: str) -> list[tuple[str, str, str, str]]:
         folder, base = posixpath.split(part.lstrip("/"))
         rels_name = posixpath.join(folder, "_rels", base + ".rels")
         if not self.has(rels_name):
@@ -92,7 +99,7 @@ class Package:
             if mode != "External":
                 target = posixpath.normpath(target.lstrip("/") if target.startswith("/")
                                             else posixpath.join(folder, target))
-            out.append((rel.get("Type", ""), target, mode))
+            out.append((rel.get("Id", ""), rel.get("Type", ""), target, mode))
         return out
 
     def related(self, part: str, rel_suffix: str) -> list[str]:

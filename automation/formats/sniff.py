@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import posixpath
-import re
 import struct
 import zipfile
 import zlib
@@ -18,8 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from lxml import etree
-
+from automation.formats.safexml import MIB, mb, parse_xml, read_member
 from automation.formats.textsniff import (LOCK_MAX_BYTES, decode_head, lock_file_owner, looks_like_html,
                                           looks_like_mhtml)
 from automation.problems import FileRejected
@@ -27,7 +25,6 @@ from automation.problems import FileRejected
 if TYPE_CHECKING:  # importing config would pull in tomllib and the unit registry
     from automation.config import Limits
 
-MIB = 1024 * 1024
 MAX_MEMBERS = 10_000
 HEAD_BYTES = 8192
 
@@ -65,63 +62,13 @@ class Sniffed:
         """"word", "sheet" or "other"."""
         return "word" if self.kind in _WORD else "sheet" if self.kind in _SHEET else "other"
 
+    alt_chunks: bool = False  # a .docx whose text is imported HTML/MHT ("altChunk"), as web software writes
+
     @property
     def needs_conversion(self) -> bool:
-        """True for formats read only after LibreOffice turns them into .docx/.xlsx."""
-        return self.kind in _LEGACY
-
-
-def _mb(n: float) -> str:
-    return f"{n / MIB:.1f}".replace(".", ",") + " MB"
-
-
-
-_START_TAG = re.compile(rb"<[^?!]")
-
-
-def parse_xml(data: bytes, what: str = "") -> etree._Element:
-    """Parse an XML part safely: no DTD, no entities, no network, no huge trees. Raises ``file.unreadable``."""
-    name = f"“{what}”" if what else "XML"
-    head = data[:4096].replace(b"\x00", b"")  # crude UTF-16 tolerance for the prolog scan
-    m = _START_TAG.search(head)
-    prolog = head[: m.start()] if m else head
-    unsafe = FileRejected("file.unreadable", detail=f"phần {name} chứa khai báo DTD/thực thể XML không an toàn")
-    if b"<!doctype" in prolog.lower() or b"<!entity" in prolog.lower():
-        raise unsafe
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             dtd_validation=False, remove_blank_text=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise FileRejected("file.unreadable", detail=f"phần {name} không phải XML hợp lệ"
-                           + (f" (dòng {line})" if line else "")) from None
-    info = root.getroottree().docinfo
-    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
-        raise unsafe
-    return root
-
-
-def read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
-    """Inflate at most ``limit`` bytes of member ``name``; more is ``file.too_large``, corruption ``file.unreadable``."""
-    try:
-        info = zf.getinfo(name)
-    except KeyError:
-        raise FileRejected("file.unreadable", detail=f"thiếu phần “{name}” trong gói") from None
-    if info.flag_bits & 0x1:
-        raise FileRejected("file.encrypted", detail=f"phần “{name}” của tệp nén được đặt mật khẩu")
-    too_big = FileRejected("file.too_large", detail=f"phần “{name}” giải nén vượt {_mb(limit)}")
-    if info.file_size > limit:
-        raise too_big
-    try:
-        with zf.open(info) as fh:
-            data = fh.read(limit + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
-        raise FileRejected("file.unreadable", detail=f"phần “{name}” bị hỏng (sai CRC hoặc dữ liệu nén hỏng)") from None
-    if len(data) > limit:
-        raise too_big
-    return data
-
+        """True for formats read only after LibreOffice turns them into .docx/.xlsx (and for .docx whose
+        content is imported web pages, which the converter turns into a document first)."""
+        return self.kind in _LEGACY or self.alt_chunks
 
 
 _OOXML_MAIN = {
@@ -149,8 +96,8 @@ def _check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         raise FileRejected("file.too_large", detail=f"gói có {len(infos)} phần, vượt giới hạn {MAX_MEMBERS}")
     total, packed = sum(i.file_size for i in infos), sum(i.compress_size for i in infos)
     if total > limits.max_uncompressed_bytes:
-        raise FileRejected("file.too_large", detail=f"nội dung giải nén {_mb(total)}, vượt giới hạn "
-                                                   f"{_mb(limits.max_uncompressed_bytes)}")
+        raise FileRejected("file.too_large", detail=f"nội dung giải nén {mb(total)}, vượt giới hạn "
+                                                   f"{mb(limits.max_uncompressed_bytes)}")
     lim = limits.max_compression_ratio
     for i in infos:
         if i.file_size >= MIB and i.file_size > lim * max(i.compress_size, 1):
@@ -187,6 +134,16 @@ def _main_part(zf: zipfile.ZipFile, names: dict[str, str], overrides: dict[str, 
             if ct in _OOXML_MAIN:
                 return part, _OOXML_MAIN[ct]
     return next(((part, _OOXML_MAIN[ct]) for part, ct in overrides.items() if ct in _OOXML_MAIN), None)
+
+
+def _has_alt_chunks(zf: zipfile.ZipFile, names: dict[str, str], main: str) -> bool:
+    """Whether the main part imports other documents (``w:altChunk``): its relationships say so."""
+    folder, base = posixpath.split(main)
+    rels = names.get(posixpath.join(folder, "_rels", base + ".rels"))
+    try:
+        return rels is not None and b"/afchunk" in read_member(zf, rels, MIB).lower()
+    except FileRejected:
+        return False
 
 
 def _sniff_zip(path: Path, size: int, limits: Limits) -> Sniffed:
@@ -229,7 +186,7 @@ def _sniff_zip(path: Path, size: int, limits: Limits) -> Sniffed:
         except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError):
             raise FileRejected("file.unreadable", detail=f"phần nội dung chính “{part}” bị hỏng") from None
         macro = any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in names)
-        return Sniffed(kind, macro, size, detail)
+        return Sniffed(kind, macro, size, detail, kind is FileKind.DOCX and _has_alt_chunks(zf, names, part))
 
 
 
@@ -375,7 +332,7 @@ def sniff(path: Path, limits: Limits) -> Sniffed:
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
-            raise FileRejected("file.too_large", detail=f"tệp {_mb(size)}, vượt giới hạn {_mb(limits.max_file_bytes)}")
+            raise FileRejected("file.too_large", detail=f"tệp {mb(size)}, vượt giới hạn {mb(limits.max_file_bytes)}")
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
     except FileNotFoundError:

@@ -128,6 +128,18 @@ def html_as_utf8(data: bytes, declared: str | None = None) -> bytes:
     return b"\xef\xbb\xbf" + text.encode("utf-8")
 
 
+def mhtml_html(data: bytes) -> bytes | None:
+    """The HTML part of an MHTML "single file web page", as UTF-8 (see :func:`html_as_utf8`), or None."""
+    import email  # noqa: PLC0415
+    import email.policy  # noqa: PLC0415
+
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            return html_as_utf8(part.get_payload(decode=True) or b"", part.get_content_charset())
+    return None
+
+
 LOCK_MAX_BYTES = 4096
 
 

@@ -210,6 +210,49 @@ def test_word_files_of_other_kinds_named_doc(tmp_path):
     assert sniff(tmp_path / "web.doc", LIMITS).kind is FileKind.HTML
 
 
+def _alt_chunk_docx(path: Path, chunk: bytes, ext: str, content_type: str) -> Path:
+    """A .docx whose body is one paragraph and an imported page (w:altChunk), as web software writes it."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Kèm theo công văn số 12/UBND")
+    doc.save(path)
+
+    def edit(name, data):
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", f'<Override PartName="/word/chunk.{ext}" ContentType="{content_type}"/>'
+                                f"</Types>".encode())
+        if name == "word/_rels/document.xml.rels":
+            return data.replace(b"</Relationships>", b'<Relationship Id="chunk1" Type="http://schemas.openxmlformats.'
+                                b'org/officeDocument/2006/relationships/aFChunk" Target="chunk.' + ext.encode() + b'"/>'
+                                b"</Relationships>")
+        if name == "word/document.xml":
+            return data.replace(b"<w:sectPr", b'<w:altChunk r:id="chunk1"/><w:sectPr', 1)
+        return data
+
+    _repack(path, path, edit=edit)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr(f"word/chunk.{ext}", chunk)
+    return path
+
+
+@pytest.mark.libreoffice
+def test_documents_made_of_imported_web_pages(tmp_path, settings):
+    page = _list_html()
+    mht = ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"B\"\r\n\r\n--B\r\n"
+           "Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+           + page + "\r\n--B--\r\n").encode()
+    html_docx = _alt_chunk_docx(tmp_path / "html-chunk.docx", page.encode(), "html", "text/html")
+    mht_docx = _alt_chunk_docx(tmp_path / "mht-chunk.docx", mht, "mht", "message/rfc822")
+    assert read_docx(html_docx).tables == []  # nothing to read without importing the page, as LibreOffice shows it
+    assert sniff(html_docx, LIMITS).needs_conversion and sniff(mht_docx, LIMITS).alt_chunks
+    assert not sniff(list_document(tmp_path / "plain.docx"), LIMITS).needs_conversion
+    for rep in check_paths([html_docx, mht_docx], settings):
+        assert (rep.kind, rep.respondents, rep.unit.code) == ("respondent_list", 30, "09079"), \
+            (rep.path.name, [p.message for p in rep.problems])
+        assert not any(p.code.startswith(("file.", "font.")) for p in rep.problems), rep.path.name
+
+
 # --- lock files -------------------------------------------------------------------------------------------------
 def _lock(owner: str, size: int = 162) -> bytes:
     ansi = bytes([len(owner)]) + owner.encode("cp1252")
