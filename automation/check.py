@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from automation.config import Settings
-from automation.formats import legacy
+from automation.formats import legacy, wordfonts
 from automation.formats.sniff import FileKind, Sniffed, sniff
 from automation.formats.word import Fonts, WordDocument, read_docx
-from automation.formats.wordfonts import is_times_new_roman, misspelt_times_new_roman
 from automation.lists.extract import find_list, looks_like_list_title
 from automation.lists.model import RespondentList
 from automation.lists.rules import check_list
@@ -77,7 +76,7 @@ def decode_legacy(text: str, fonts: Fonts) -> str | None:
 
 def _is_tnr(font: str | None) -> bool:
     # no font named anywhere: Word's built-in default (Times New Roman) applies; letter case does not matter
-    return is_times_new_roman(font)
+    return wordfonts.is_times_new_roman(font)
 
 
 def _font_label(font: str | None) -> str:
@@ -115,7 +114,7 @@ def format_problems(doc: WordDocument) -> list[Problem]:
     for (_part, font), runs in fonts.items():
         sample = _sample(runs)
         out.append(problem("font.not_times_new_roman", _where(runs),
-                           variant="misspelt" if misspelt_times_new_roman(font) else None, font=_font_label(font),
+                           variant="misspelt" if wordfonts.misspelt_times_new_roman(font) else None, font=_font_label(font),
                            sample=_short(sample.shown or sample.text), count=len(runs)))
     return out
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from automation.problems import CchcError
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _W = "{%s}" % W
@@ -184,8 +186,12 @@ class Theme:
                 break
         langs = {"eastAsia": None, "bidi": None}
         lang = defaults_rpr.find(w("lang")) if defaults_rpr is not None else None
-        settings = pkg.related(main, "settings")
-        tfl = pkg.xml(settings[0]).find(w("themeFontLang")) if settings else None
+        tfl = None
+        for part in pkg.related(main, "settings"):
+            try:
+                tfl = pkg.xml(part).find(w("themeFontLang"))
+            except CchcError:  # a damaged settings part costs the languages, not the document
+                tfl = None
         for key in langs:
             for el in (tfl, lang):
                 if el is not None and el.get(w(key)):
