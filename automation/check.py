@@ -67,11 +67,29 @@ def _text_font(text: str, fonts: Fonts) -> str | None:
 _detect = lru_cache(maxsize=65536)(legacy.detect)
 
 
-def decode_legacy(text: str, fonts: Fonts) -> str | None:
-    """The Unicode text a legacy-encoded run means, or None."""
-    font = _text_font(text, fonts)
-    enc = _detect(text, font)
-    return legacy.decode(text, enc, font) if enc else None
+class _LegacyDecoder:
+    """``decode(text, fonts)`` for :func:`read_docx`: the Unicode text a legacy-encoded run means, or None.
+
+    ``read_docx`` first hands it every run of the document (:meth:`for_document`), so that runs which read as
+    Vietnamese both ways are judged like the rest of their document (:class:`legacy.DocumentEncodings`).
+    """
+
+    def __init__(self, encodings: legacy.DocumentEncodings | None = None):
+        self.encodings = encodings
+
+    def __call__(self, text: str, fonts: Fonts) -> str | None:
+        font = _text_font(text, fonts)
+        enc = self.encodings.detect(text, font) if self.encodings else _detect(text, font)
+        return legacy.decode(text, enc, font) if enc else None
+
+    def for_document(self, runs: list[tuple[str, Fonts]]) -> "_LegacyDecoder | None":
+        """The decoder for a document of these (text, fonts) runs; None when no run is legacy text."""
+        fonted = [(text, _text_font(text, fonts)) for text, fonts in runs]
+        encodings = legacy.DocumentEncodings(fonted)
+        return _LegacyDecoder(encodings) if any(encodings.detect(t, f) for t, f in fonted) else None
+
+
+decode_legacy = _LegacyDecoder()
 
 
 def _is_tnr(font: str | None) -> bool:
@@ -94,13 +112,13 @@ def format_problems(doc: WordDocument) -> list[Problem]:
     """
     fonts: dict[tuple[str, str | None], list] = {}
     encodings: dict[tuple[str, str], list] = {}
-    for run in doc.runs:
-        if not run.visible_text:
-            continue
+    visible = [run for run in doc.runs if run.visible_text]
+    document = legacy.DocumentEncodings([(run.text, _text_font(run.text, run.fonts)) for run in visible])
+    for run in visible:
         for font in run.fonts.used_by(run.text):
             if not _is_tnr(font):
                 fonts.setdefault((run.part, font), []).append(run)
-        enc = _detect(run.text, _text_font(run.text, run.fonts))
+        enc = document.detect(run.text, _text_font(run.text, run.fonts))
         if enc:
             encodings.setdefault((run.part, enc), []).append(run)
     out = []

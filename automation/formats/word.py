@@ -202,8 +202,19 @@ def read_docx(path: Path, max_part_bytes: int = 64 * 1024 * 1024, decode: Decode
     """Read a .docx/.docm/.dotx package (already sniffed as OOXML Word) into a :class:`WordDocument`.
 
     ``decode(text, fonts)`` may return the text a run really means (legacy encodings); paragraph and
-    table texts then use it, while each :class:`Run` keeps what the file stores.
+    table texts then use it, while each :class:`Run` keeps what the file stores.  A decoder with a
+    ``for_document(runs)`` method is first given every (text, fonts) run of the document and returns the
+    decoder to use for it (None: nothing to decode), so that it can judge a run by its document.
     """
+    prepare = getattr(decode, "for_document", None)
+    if prepare is None:
+        return _read_docx(path, max_part_bytes, decode)
+    plain = _read_docx(path, max_part_bytes, None)
+    decode = prepare([(r.text, r.fonts) for r in plain.runs])
+    return plain if decode is None else _read_docx(path, max_part_bytes, decode)
+
+
+def _read_docx(path: Path, max_part_bytes: int, decode: Decoder | None) -> WordDocument:
     with Package(path, max_part_bytes) as pkg:
         main = pkg.main_part()
         root = pkg.xml(main)

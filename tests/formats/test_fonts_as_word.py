@@ -111,6 +111,27 @@ def test_unicode_vietnamese_in_a_legacy_font_is_a_font_finding_only(tmp_path):
     assert VN in read.paragraphs and "Xã Kim Xá, huyện Vĩnh Tường" in read.paragraphs  # never "decoded"
 
 
+def test_runs_valid_both_ways_follow_their_document(tmp_path):
+    # "Bùi Thu Mai" reads "Bựi Thu Mai" in TCVN3 and "Cã" (TCVN3 for "Có") is also a Unicode syllable:
+    # the other runs of the same document decide
+    unicode_doc = tnr_document()
+    for text in ("Nguyễn Văn Đức", "Bùi Thu Mai", "Lê Tú"):
+        set_fonts(unicode_doc.add_paragraph().add_run(text)._r, ".VnTime")
+    unicode_doc.save(tmp_path / "unicode.docx")
+    problems = _findings(tmp_path / "unicode.docx")
+    assert {p.code for p in problems} == {"font.not_times_new_roman"}
+    assert read_docx(tmp_path / "unicode.docx", decode=decode_legacy).paragraphs[-2:] == ["Bùi Thu Mai", "Lê Tú"]
+
+    legacy_doc = tnr_document()
+    for text in (TCVN3_TEXT, "Cã", "H\xb5 N\xe9i"):
+        set_fonts(legacy_doc.add_paragraph().add_run(text)._r, ".VnTime")
+    legacy_doc.save(tmp_path / "legacy.docx")
+    [enc] = [p for p in _findings(tmp_path / "legacy.docx") if p.code == "encoding.legacy"]
+    assert enc.params["count"] == 3
+    assert read_docx(tmp_path / "legacy.docx", decode=decode_legacy).paragraphs[-3:] == \
+        ["Nguyễn Văn Đức", "Có", "Hà Nội"]
+
+
 def test_legacy_text_is_still_found_and_decoded(tmp_path):
     doc = tnr_document()
     set_fonts(doc.add_paragraph().add_run(TCVN3_TEXT)._r, ".VnTime")
@@ -311,3 +332,15 @@ def test_alternate_names_of_a_doc_font_table(converted):
 def test_stories_of_a_converted_file_are_located(converted):
     named = _font_findings(converted["rtf-stories.rtf"])
     assert set(named) == {("Arial", "đầu trang"), ("Arial", "chân trang"), ("Arial", "chú thích")}
+
+
+def test_the_unicode_copy_judges_runs_by_their_document(tmp_path):
+    from automation.formats.legacy_docx import unicode_copy
+
+    doc = tnr_document()
+    for text in ("Nguyễn Văn Đức", "Bùi Thu Mai"):
+        set_fonts(doc.add_paragraph().add_run(text)._r, ".VnTime")
+    doc.save(tmp_path / "unicode.docx")
+    result = unicode_copy(tmp_path / "unicode.docx", tmp_path / "copy.docx", 2**26)
+    assert result.runs_decoded == 0
+    assert [p.text for p in Document(tmp_path / "copy.docx").paragraphs][-2:] == ["Nguyễn Văn Đức", "Bùi Thu Mai"]
