@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from automation.config import Settings
-from automation.formats import legacy
+from automation.formats import legacy, wordfonts
 from automation.formats.sniff import FileKind, Sniffed, sniff
 from automation.formats.word import Fonts, WordDocument, read_docx
 from automation.lists.columns import accepted_names
@@ -28,7 +28,6 @@ from automation.units import Unit
 
 log = logging.getLogger(__name__)
 
-TNR = "times new roman"
 _PART_NAMES = {"header": "đầu trang", "footer": "chân trang", "footnotes": "chú thích", "endnotes": "chú thích cuối"}
 
 
@@ -69,52 +68,72 @@ def _text_font(text: str, fonts: Fonts) -> str | None:
 _detect = lru_cache(maxsize=65536)(legacy.detect)
 
 
-def decode_legacy(text: str, fonts: Fonts) -> str | None:
-    """The Unicode text a legacy-encoded run means, or None."""
-    font = _text_font(text, fonts)
-    enc = _detect(text, font)
-    return legacy.decode(text, enc, font) if enc else None
+class _LegacyDecoder:
+    """``decode(text, fonts)`` for :func:`read_docx`: the Unicode text a legacy-encoded run means, or None.
+
+    ``read_docx`` first hands it every run of the document (:meth:`for_document`), so that runs which read as
+    Vietnamese both ways are judged like the rest of their document (:class:`legacy.DocumentEncodings`).
+    """
+
+    def __init__(self, encodings: legacy.DocumentEncodings | None = None):
+        self.encodings = encodings
+
+    def __call__(self, text: str, fonts: Fonts) -> str | None:
+        font = _text_font(text, fonts)
+        enc = self.encodings.detect(text, font) if self.encodings else _detect(text, font)
+        return legacy.decode(text, enc, font) if enc else None
+
+    def for_document(self, runs: list[tuple[str, Fonts]]) -> "_LegacyDecoder | None":
+        """The decoder for a document of these (text, fonts) runs; None when no run is legacy text."""
+        fonted = [(text, _text_font(text, fonts)) for text, fonts in runs]
+        encodings = legacy.DocumentEncodings(fonted)
+        return _LegacyDecoder(encodings) if any(encodings.detect(t, f) for t, f in fonted) else None
+
+
+decode_legacy = _LegacyDecoder()
 
 
 def _is_tnr(font: str | None) -> bool:
-    # no font named anywhere: Word's built-in default (Times New Roman) applies
-    return font is None or font.strip().lower() == TNR
+    # no font named anywhere: Word's built-in default (Times New Roman) applies; letter case does not matter
+    return wordfonts.is_times_new_roman(font)
 
 
 def _font_label(font: str | None) -> str:
-    if font and font.startswith("<theme:"):
-        return f"phông chủ đề {font[7:-1]}"
     return font or "không xác định"
 
 
 def format_problems(doc: WordDocument) -> list[Problem]:
-    """font.not_times_new_roman (one per font) and encoding.legacy (one per encoding) findings.
+    """font.not_times_new_roman (one per font) and encoding.legacy (one per encoding) findings, per story.
 
-    A finding that stays within one table or one header/footer says where; one spread over the
-    document has no location and counts its runs.
+    Fonts are judged by the name Word's font box shows (the reader resolves alternate names, CSS lists and
+    theme references).  Each story (the body, headers, footers, footnotes, endnotes) gets its own findings: one
+    in a header or footer is located there ("đầu trang", "chân trang"); one in the body that stays within one
+    table says which table; one spread over the body has no location and counts its runs.  A misspelt
+    "Times New Roman" gets the wording that names the misspelling.
     """
-    fonts: dict[str | None, list] = {}
-    encodings: dict[str, list] = {}
-    for run in doc.runs:
-        if not run.visible_text:
-            continue
+    fonts: dict[tuple[str, str | None], list] = {}
+    encodings: dict[tuple[str, str], list] = {}
+    visible = [run for run in doc.runs if run.visible_text]
+    document = legacy.DocumentEncodings([(run.text, _text_font(run.text, run.fonts)) for run in visible])
+    for run in visible:
         for font in run.fonts.used_by(run.text):
             if not _is_tnr(font):
-                fonts.setdefault(font, []).append(run)
-        enc = _detect(run.text, _text_font(run.text, run.fonts))
+                fonts.setdefault((run.part, font), []).append(run)
+        enc = document.detect(run.text, _text_font(run.text, run.fonts))
         if enc:
-            encodings.setdefault(enc, []).append(run)
+            encodings.setdefault((run.part, enc), []).append(run)
     out = []
-    for enc, runs in encodings.items():
+    for (_part, enc), runs in encodings.items():
         sample = _sample(runs)
         font = _text_font(sample.text, sample.fonts)
         names = sorted({_font_label(_text_font(r.text, r.fonts)) for r in runs})
         out.append(problem("encoding.legacy", _where(runs), encoding=enc, font="”, “".join(names),
                            sample=_short(sample.text),
                            decoded=_short(sample.shown or legacy.decode(sample.text, enc, font)), count=len(runs)))
-    for font, runs in fonts.items():
+    for (_part, font), runs in fonts.items():
         sample = _sample(runs)
-        out.append(problem("font.not_times_new_roman", _where(runs), font=_font_label(font),
+        out.append(problem("font.not_times_new_roman", _where(runs),
+                           variant="misspelt" if wordfonts.misspelt_times_new_roman(font) else None, font=_font_label(font),
                            sample=_short(sample.shown or sample.text), count=len(runs)))
     return out
 
@@ -124,10 +143,11 @@ def _sample(runs: list) -> object:
 
 
 def _where(runs: list) -> Location | None:
-    places = {(_PART_NAMES.get(r.part), r.table) for r in runs}
-    if len(places) != 1:
-        return None
-    part, table = places.pop()
+    """Where the runs of one finding are (they share a story): the header/footer part, and the table of the
+    body when they all lie in one."""
+    part = _PART_NAMES.get(runs[0].part)
+    tables = {r.table for r in runs}
+    table = tables.pop() if len(tables) == 1 else None
     return Location(table=table, part=part) if part or table else None
 
 

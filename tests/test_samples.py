@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -58,3 +59,20 @@ def test_findings_on_real_word_files(verdicts):
     assert "font.not_times_new_roman" in codes["poi-Bug49933-word95-TNRCyr.doc"]  # near miss of TNR
     assert "font.not_times_new_roman" not in codes["poi-Bug47286-form-table-tnr-cambria.doc"]
     assert "font.not_times_new_roman" in codes["poi-test-comic-sans.doc"]
+
+
+def test_no_ordinary_file_is_unreadable_and_fonts_are_named_as_word_shows_them(verdicts):
+    _, by_file, _ = verdicts
+    vni = next(v for k, v in by_file.items() if k.endswith("viparse-vni-2008-23.QD-991-UBND.doc"))
+    msg = next(p["message"] for p in vni["problems"] if p["code"] == "encoding.legacy")
+    assert "phông “VNI-Times”" in msg and "đọc đúng là “ỦY BAN NHÂN DÂN”" in msg
+    for name, o in by_file.items():
+        if name.split("/")[-2] in ("doc", "docx", "xlsx", "vn"):
+            assert "file.unreadable" not in {p["code"] for p in o["problems"]}, (name, o["problems"])
+    for name, o in by_file.items():
+        for p in o["problems"]:
+            if p["code"] in ("font.not_times_new_roman", "encoding.legacy"):
+                font = re.search(r"phông “([^”]*)”", p["message"]).group(1)
+                assert not re.search(r"[;,]|chủ đề|^(major|minor)", font), (name, p["message"])
+                if name.lower().endswith(".doc"):  # converted by LibreOffice: its defaults never show
+                    assert not re.search(r"Liberation|DejaVu", font), (name, p["message"])

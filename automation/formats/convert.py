@@ -19,10 +19,14 @@ import subprocess
 import sys
 import tempfile
 import weakref
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from automation.formats import lodefaults
+from automation.formats.altchunk import alt_chunk_page
 from automation.formats.sniff import FileKind, looks_like_mhtml, sniff
+from automation.formats.textsniff import html_as_utf8, mhtml_html
 from automation.problems import CchcError, FileRejected
 
 if TYPE_CHECKING:
@@ -90,20 +94,10 @@ def _kill_tree(proc: subprocess.Popen) -> None:
 
 def _mhtml_to_html(src: Path, dst: Path) -> bool:
     """Write the HTML part of an MHTML "single file web page" to ``dst`` (LibreOffice reads MHTML as plain text)."""
-    import email
-    import email.policy
-
-    with src.open("rb") as fh:
-        msg = email.message_from_binary_file(fh, policy=email.policy.compat32)
-    for part in msg.walk():
-        if part.get_content_type() == "text/html":
-            body = part.get_payload(decode=True) or b""
-            charset = part.get_content_charset()
-            if charset and b"charset" not in body[:4096].lower():
-                body = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'.encode() + body
-            dst.write_bytes(body)
-            return True
-    return False
+    page = mhtml_html(src.read_bytes())
+    if page is not None:
+        dst.write_bytes(page)
+    return page is not None
 
 
 class Converter:
@@ -127,6 +121,7 @@ class Converter:
         self.root = Path(tempfile.mkdtemp(prefix="cchc-lo-", dir=workdir)).resolve()
         self.profile = self.root / "profile"
         self._batches = 0
+        self._probe_fonts: dict[FileKind, dict | None] = {}  # what LibreOffice writes for a source naming no font
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.root), True)
 
     def __enter__(self) -> Converter:
@@ -166,15 +161,22 @@ class Converter:
         outdir.mkdir()
         results: dict[Path, Path | FileRejected] = {}
         staged: dict[str, Path] = {}  # private ascii name -> source
+        kinds: dict[str, FileKind] = {}
         for i, src in enumerate(dict.fromkeys(Path(s) for s in sources)):
             try:
-                staged[self._stage(src, indir, f"f{i:04d}", target_ext)] = src
+                name, kinds[name] = self._stage(src, indir, f"f{i:04d}", target_ext)
+                staged[name] = src
             except FileRejected as exc:
                 results[src] = exc
         names = list(staged)
+        probes = self._stage_probes(set(kinds.values()), indir) if target_ext == "docx" else {}
         for start in range(0, len(names), MAX_FILES_PER_PROCESS):
             chunk = names[start:start + MAX_FILES_PER_PROCESS]
-            status = self._run(chunk, indir, outdir, target_ext, self.timeout_s + self.per_file_s * len(chunk))
+            extra = list(probes.values()) if start == 0 else []  # probes ride in the first process
+            status = self._run(chunk + extra, indir, outdir, target_ext,
+                               self.timeout_s + self.per_file_s * len(chunk))
+            if extra:
+                self._read_probes(probes, outdir)
             for name in chunk:
                 problem = self._check(name, outdir, target_ext)
                 if problem and status is not True:  # the batch timed out or crashed: retry this file alone
@@ -185,13 +187,43 @@ class Converter:
                 if problem:
                     results[staged[name]] = FileRejected("file.conversion_failed", detail=problem)
                 else:
-                    results[staged[name]] = self._keep(name, staged[name], outdir, batch, target_ext)
+                    kept = results[staged[name]] = self._keep(name, staged[name], outdir, batch, target_ext)
+                    if target_ext == "docx":
+                        self._neutralise(kept, kinds[name], indir / name)
         return {Path(s): results[Path(s)] for s in sources}
+
+    # ------------------------------------------------------------------------- LibreOffice's own default fonts
+
+    def _stage_probes(self, kinds: set[FileKind], indir: Path) -> dict[FileKind, str]:
+        """Write the probes (sources naming no font) of the kinds in this batch not measured yet."""
+        out = {}
+        for kind in kinds:
+            if kind in lodefaults.PROBES and kind not in self._probe_fonts:
+                name, data = lodefaults.PROBES[kind]
+                (indir / name).write_bytes(data)
+                out[kind] = name
+        return out
+
+    def _read_probes(self, probes: dict[FileKind, str], outdir: Path) -> None:
+        for kind, name in probes.items():
+            out = outdir / (Path(name).stem + ".docx")
+            self._probe_fonts[kind] = lodefaults.probe_fonts(out) if out.is_file() else None
+
+    def _neutralise(self, docx: Path, kind: FileKind, staged: Path) -> None:
+        """Remove LibreOffice's default fonts from a converted file (see :mod:`automation.formats.lodefaults`)."""
+        try:
+            text = staged.read_bytes().decode("utf-8", "replace") if kind in lodefaults.PROBES else ""
+            lodefaults.neutralise(docx, kind, self._probe_fonts.get(kind), text)
+        except (OSError, ValueError, FileRejected, zipfile.BadZipFile):
+            pass  # the file stays as LibreOffice wrote it
 
     # ---------------------------------------------------------------------------------------------- helpers
 
-    def _stage(self, src: Path, indir: Path, stem: str, target_ext: str) -> str:
-        """Check ``src`` and copy it under a unique ascii name with the extension of what it really is."""
+    def _stage(self, src: Path, indir: Path, stem: str, target_ext: str) -> tuple[str, FileKind]:
+        """Check ``src`` and copy it under a unique ascii name with the extension of what it really is.
+
+        A web page is rewritten as UTF-8 (LibreOffice reads UTF-16 without a BOM, or windows-1258 without a
+        charset, as garbage); an MHTML page as its HTML part."""
         sniffed = sniff(src, self.limits)
         family = _FAMILY[target_ext]
         if sniffed.kind not in _SUFFIX:
@@ -199,15 +231,22 @@ class Converter:
         if family and sniffed.family != family:
             want = "văn bản Word" if family == "word" else "bảng tính Excel"
             raise FileRejected("file.unsupported", detail=f"{sniffed.detail} không chuyển được thành {want}")
+        if sniffed.alt_chunks and target_ext == "docx":  # a .docx made of imported web pages: read the pages
+            page = alt_chunk_page(src, self.limits.max_uncompressed_bytes)
+            if page is not None:
+                (indir / (stem + ".html")).write_bytes(page)
+                return stem + ".html", FileKind.HTML
         name = stem + _SUFFIX[sniffed.kind]
         with src.open("rb") as fh:
             is_mhtml = sniffed.kind is FileKind.HTML and looks_like_mhtml(fh.read(4096))
         if is_mhtml:
             if not _mhtml_to_html(src, indir / name):
                 raise FileRejected("file.unreadable", detail="trang web đơn tệp (MHTML) không có phần HTML")
+        elif sniffed.kind is FileKind.HTML:
+            (indir / name).write_bytes(html_as_utf8(src.read_bytes()))
         else:
             shutil.copyfile(src, indir / name)
-        return name
+        return name, sniffed.kind
 
     def _run(self, names: list[str], indir: Path, outdir: Path, target_ext: str, timeout: float) -> bool | None:
         """Run one soffice process: True = exited 0 (which proves nothing), False = crashed, None = timed out."""

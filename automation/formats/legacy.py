@@ -11,13 +11,17 @@ or, for bytes 0x80-0x9F, as the cp1252 character for ``b``.  Both forms are acce
   domain.md Appendix B), decoded greedily, longest match first.
 
 :func:`detect` decides from the font name first and from the characters second (:func:`guess_encoding`, which
-compares :func:`vietnamese_score` before and after decoding).
+compares :func:`vietnamese_score` before and after decoding).  A legacy font name alone is not enough: correct
+Unicode Vietnamese typed in a ``.VnTime`` font is a font problem, not a legacy encoding, so the font's encoding
+counts only when the text does not show it is Unicode (:func:`font_evidence`); runs that read as Vietnamese
+both ways follow the rest of their document (:class:`DocumentEncodings`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 TCVN3 = "TCVN3"
 VNI = "VNI"
@@ -81,11 +85,6 @@ _VNI_DECODE: dict[str, str] = {seq.decode("latin-1"): u for u, seq in VNI_TABLE.
 for _u, _seq in VNI_TABLE.items():
     if len(_seq) == 2 and _u.isupper() and 0xC0 <= _seq[1] <= 0xDF:
         _VNI_DECODE.setdefault(bytes([_seq[0], _seq[1] + 0x20]).decode("latin-1"), _u)
-# Characters (as chr(byte)) that decoding changes: the "suspicious" characters of each encoding.
-_LEGACY_CHARS: dict[str, frozenset[str]] = {
-    TCVN3: frozenset(_TCVN3_DECODE),
-    VNI: frozenset(c for seq in _VNI_DECODE for c in seq if not c.isascii()),
-}
 # Letters that exist only in Unicode Vietnamese, never in legacy text (which is Latin-1/cp1252 characters).
 _UNICODE_VIETNAMESE = re.compile("[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9\u0300-\u036f]")
 
@@ -282,6 +281,7 @@ def _changes(text: str, encoding: str) -> int:
     return _vni_scan(text)[1]
 
 
+@lru_cache(maxsize=65536)
 def guess_encoding(text: str) -> str | None:
     """TCVN3 or VNI when the characters alone show legacy text, else None.
 
@@ -307,13 +307,70 @@ def guess_encoding(text: str) -> str | None:
     return best
 
 
-def detect(text: str, font_name: str | None) -> str | None:
-    """The legacy encoding of a run: its font's if that is a legacy font and the text holds letters, else a guess.
+# what a run in a legacy font says about its encoding
+LEGACY, UNICODE, AMBIGUOUS = 1, -1, 0
 
-    A legacy font over text with Unicode-only Vietnamese letters (already Unicode) is not treated as legacy.
+
+@lru_cache(maxsize=65536)
+def font_evidence(text: str, font_name: str | None) -> tuple[str | None, int | None]:
+    """The encoding a legacy font name implies, and what the run's text says of it:
+
+    * ``LEGACY``: decoding changes the text and leaves its words at least as Vietnamese as they were, while
+      they were not all Vietnamese before ("NguyÔn" -> "Nguyễn"; "Ho va ten" in ``.VnTimeH`` -> "HO VA TEN");
+    * ``UNICODE``: the text holds letters only Unicode has, or decoding breaks its words (correct Unicode
+      Vietnamese typed in a ``.VnTime``/``VNI-Times`` font is a font problem, not a legacy encoding);
+    * ``AMBIGUOUS``: the words are valid Vietnamese both ways ("Bùi Thu Mai" reads "Bựi Thu Mai" in TCVN3);
+    * ``None``: decoding changes nothing (digits, ASCII words).
+
+    ``(None, None)`` for a font that is not a legacy one.
     """
     encoding = encoding_of_font(font_name)
-    if encoding and not _UNICODE_VIETNAMESE.search(_nfc(text)):
-        if any(ch.isalpha() or _byte_char(ch) in _LEGACY_CHARS[encoding] for ch in text):
-            return encoding
+    if encoding is None:
+        return None, None
+    nfc = _nfc(text)
+    if _UNICODE_VIETNAMESE.search(nfc):
+        return encoding, UNICODE
+    decoded = decode(text, encoding, font_name)
+    if decoded == nfc:
+        return encoding, None
+    before = _accented_score(text)
+    after = _accented_score(decoded, ignore_case=encoding == TCVN3)
+    if after < before:
+        return encoding, UNICODE
+    if before == 1.0 and any(not w.isascii() for w in _words(text)):
+        return encoding, AMBIGUOUS
+    return encoding, LEGACY
+
+
+def detect(text: str, font_name: str | None) -> str | None:
+    """The legacy encoding of a run on its own: its font's unless the text shows it is Unicode (``LEGACY`` or
+    ``AMBIGUOUS`` in :func:`font_evidence`), else a guess from the characters (:func:`guess_encoding`).
+    Within a document, :class:`DocumentEncodings` settles the ambiguous runs by the document."""
+    encoding, evidence = font_evidence(text, font_name)
+    if encoding and evidence in (LEGACY, AMBIGUOUS):
+        return encoding
     return guess_encoding(text)
+
+
+class DocumentEncodings:
+    """Legacy encodings judged over a whole document, as a careful reader does.
+
+    A run whose words read as valid Vietnamese both as they are and decoded (``AMBIGUOUS``) follows its
+    document: it is Unicode when, in this document, the runs in fonts of that encoding that are clearly
+    Unicode outnumber those clearly legacy (a Unicode text typed in ``.VnTime``), legacy otherwise (the font
+    decides).  ``runs`` are (text, font name) pairs.
+    """
+
+    def __init__(self, runs):
+        votes: dict[str, int] = {}
+        for text, font in runs:
+            encoding, evidence = font_evidence(text, font)
+            if encoding and evidence in (LEGACY, UNICODE):
+                votes[encoding] = votes.get(encoding, 0) + evidence
+        self.unicode = frozenset(enc for enc, v in votes.items() if v < 0)
+
+    def detect(self, text: str, font_name: str | None) -> str | None:
+        encoding, evidence = font_evidence(text, font_name)
+        if encoding and (evidence == LEGACY or (evidence == AMBIGUOUS and encoding not in self.unicode)):
+            return encoding
+        return guess_encoding(text)

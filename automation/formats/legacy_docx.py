@@ -79,15 +79,19 @@ def _decode_run(r, enc: str, font: str | None) -> None:
     flush()
 
 
-def _fix_part(root, fonts: RunFonts) -> tuple[int, int]:
-    decoded = refonted = 0
+def _runs(root, fonts: RunFonts):
+    """(run element, its text, the font of that text) of every run with text in a part."""
     for r in list(root.iter(w("r"))):
         text = "".join(_piece(el) for el in r if el.tag in _TEXTISH)
-        if not text:
-            continue
-        f, _hidden = fonts.of(r)
-        font = f.hAnsi if any(ord(c) > 0x7F for c in text) else f.ascii
-        enc = legacy.detect(text, font)
+        if text:
+            f, _hidden = fonts.of(r)
+            yield r, text, f.hAnsi if any(ord(c) > 0x7F for c in text) else f.ascii
+
+
+def _fix_part(root, fonts: RunFonts, encodings: legacy.DocumentEncodings) -> tuple[int, int]:
+    decoded = refonted = 0
+    for r, text, font in _runs(root, fonts):
+        enc = encodings.detect(text, font)
         if enc:
             _decode_run(r, enc, font)
             decoded += 1
@@ -117,22 +121,25 @@ def unicode_copy(docx: Path, target: Path, max_part_bytes: int) -> ConvertResult
         main = pkg.main_part()
         fonts = RunFonts(pkg, main)  # resolve against the ORIGINAL styles, before they change
         parts = [main] + [t for rel in _STORIES for t in pkg.related(main, rel)]
+        # runs that read as Vietnamese both ways are judged by the whole document
+        encodings = legacy.DocumentEncodings((text, font) for part in parts
+                                             for _r, text, font in _runs(pkg.xml(part), fonts))
         for part in parts:
             root = pkg.xml(part)
-            d, r = _fix_part(root, fonts)
+            d, r = _fix_part(root, fonts, encodings)
             decoded, refonted = decoded + d, refonted + r
-            changed[part] = _serialise(root)
+            changed[part.lower()] = _serialise(root)
         for styles in pkg.related(main, "styles"):
             root = pkg.xml(styles)
             _fix_styles(root)
-            changed[styles] = _serialise(root)
+            changed[styles.lower()] = _serialise(root)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".~cchc-", suffix=".docx", dir=target.parent)
         os.close(fd)
         try:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
                 for info in pkg.infolist():
-                    data = changed.get(info.filename.lstrip("/"))
+                    data = changed.get(info.filename.lstrip("/").lower())
                     out.writestr(info.filename, data if data is not None else pkg.read(info.filename))
             os.replace(tmp, target)
         except BaseException:

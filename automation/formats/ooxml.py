@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 from automation.formats.sniff import parse_xml, read_member
 from automation.problems import FileRejected
@@ -17,6 +18,15 @@ REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 OFFICE_DOC_REL = R_NS + "/officeDocument"
 STRICT_OFFICE_DOC_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+# Strict OOXML (ISO/IEC 29500 Strict, "Strict Open XML Document" in Word) names the same elements in other
+# namespaces; parts are read in the transitional ones, which is all the readers know.
+_STRICT_NS = (
+    (b"http://purl.oclc.org/ooxml/wordprocessingml/main", b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+)
 
 
 class Package:
@@ -29,7 +39,8 @@ class Package:
             self._zip = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise FileRejected("file.unreadable", detail=f"tệp nén OOXML hỏng ({exc})") from None
-        self._names = {n.lstrip("/"): n for n in self._zip.namelist()}
+        # part names are compared case-insensitively (OPC §9.1.1.1): "Word/Document.xml" is "word/document.xml"
+        self._names = {n.lstrip("/").lower(): n for n in self._zip.namelist()}
         self._xml_cache: dict[str, object] = {}
 
     def close(self) -> None:
@@ -45,10 +56,10 @@ class Package:
         return self._zip.infolist()
 
     def has(self, name: str) -> bool:
-        return name.lstrip("/") in self._names
+        return name.lstrip("/").lower() in self._names
 
     def read(self, name: str) -> bytes:
-        real = self._names.get(name.lstrip("/"))
+        real = self._names.get(name.lstrip("/").lower())
         if real is None:
             raise FileRejected("file.unreadable", detail=f"thiếu phần {name} trong gói OOXML")
         try:
@@ -59,25 +70,36 @@ class Package:
             raise FileRejected("file.unreadable", detail=f"phần {name} bị hỏng ({exc})") from None
 
     def xml(self, name: str):
-        name = name.lstrip("/")
-        if name not in self._xml_cache:
-            self._xml_cache[name] = parse_xml(self.read(name), what=name)
-        return self._xml_cache[name]
+        key = name.lstrip("/").lower()
+        if key not in self._xml_cache:
+            data = self.read(name)
+            if b"purl.oclc.org/ooxml/" in data:
+                for strict, transitional in _STRICT_NS:
+                    data = data.replace(strict, transitional)
+            self._xml_cache[key] = parse_xml(data, what=name.lstrip("/"))
+        return self._xml_cache[key]
 
     def rels(self, part: str) -> list[tuple[str, str, str]]:
         """(type, absolute target, target mode) of a part's relationships; '' part = package rels."""
+        return [(typ, target, mode) for _rid, typ, target, mode in self._rels(part)]
+
+    def targets(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id -> (type, absolute target) of a part's internal relationships."""
+        return {rid: (typ, target) for rid, typ, target, mode in self._rels(part) if mode != "External"}
+
+    def _rels(self, part: str) -> list[tuple[str, str, str, str]]:
         folder, base = posixpath.split(part.lstrip("/"))
         rels_name = posixpath.join(folder, "_rels", base + ".rels")
         if not self.has(rels_name):
             return []
         out = []
         for rel in self.xml(rels_name).iter(f"{{{REL_NS}}}Relationship"):
-            target = rel.get("Target", "")
+            target = unquote(rel.get("Target", ""))
             mode = rel.get("TargetMode", "Internal")
             if mode != "External":
                 target = posixpath.normpath(target.lstrip("/") if target.startswith("/")
                                             else posixpath.join(folder, target))
-            out.append((rel.get("Type", ""), target, mode))
+            out.append((rel.get("Id", ""), rel.get("Type", ""), target, mode))
         return out
 
     def related(self, part: str, rel_suffix: str) -> list[str]:
@@ -89,6 +111,11 @@ class Package:
         for typ, target, _ in self.rels(""):
             if typ in (OFFICE_DOC_REL, STRICT_OFFICE_DOC_REL) and self.has(target):
                 return target
+        if self.has("[Content_Types].xml"):  # no package relationship: the part typed as a main document
+            for o in self.xml("[Content_Types].xml").iter(f"{{{CT_NS}}}Override"):
+                part = unquote(o.get("PartName") or "").lstrip("/")
+                if (o.get("ContentType") or "").lower().endswith(".main+xml") and self.has(part):
+                    return part
         raise FileRejected("file.unreadable", detail="gói OOXML không có phần văn bản chính")
 
 

@@ -8,22 +8,23 @@ further (too large, zip bombs, encrypted, unreadable, formats we do not take). I
 from __future__ import annotations
 
 import enum
-import re
+import posixpath
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
-from lxml import etree
-
+from automation.formats.safexml import MIB, mb, parse_xml, read_member
+from automation.formats.textsniff import (LOCK_MAX_BYTES, decode_head, lock_file_owner, looks_like_html,
+                                          looks_like_mhtml)
 from automation.problems import FileRejected
 
 if TYPE_CHECKING:  # importing config would pull in tomllib and the unit registry
     from automation.config import Limits
 
-MIB = 1024 * 1024
 MAX_MEMBERS = 10_000
 HEAD_BYTES = 8192
 
@@ -61,63 +62,13 @@ class Sniffed:
         """"word", "sheet" or "other"."""
         return "word" if self.kind in _WORD else "sheet" if self.kind in _SHEET else "other"
 
+    alt_chunks: bool = False  # a .docx whose text is imported HTML/MHT ("altChunk"), as web software writes
+
     @property
     def needs_conversion(self) -> bool:
-        """True for formats read only after LibreOffice turns them into .docx/.xlsx."""
-        return self.kind in _LEGACY
-
-
-def _mb(n: float) -> str:
-    return f"{n / MIB:.1f}".replace(".", ",") + " MB"
-
-
-
-_START_TAG = re.compile(rb"<[^?!]")
-
-
-def parse_xml(data: bytes, what: str = "") -> etree._Element:
-    """Parse an XML part safely: no DTD, no entities, no network, no huge trees. Raises ``file.unreadable``."""
-    name = f"“{what}”" if what else "XML"
-    head = data[:4096].replace(b"\x00", b"")  # crude UTF-16 tolerance for the prolog scan
-    m = _START_TAG.search(head)
-    prolog = head[: m.start()] if m else head
-    unsafe = FileRejected("file.unreadable", detail=f"phần {name} chứa khai báo DTD/thực thể XML không an toàn")
-    if b"<!doctype" in prolog.lower() or b"<!entity" in prolog.lower():
-        raise unsafe
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             dtd_validation=False, remove_blank_text=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise FileRejected("file.unreadable", detail=f"phần {name} không phải XML hợp lệ"
-                           + (f" (dòng {line})" if line else "")) from None
-    info = root.getroottree().docinfo
-    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
-        raise unsafe
-    return root
-
-
-def read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
-    """Inflate at most ``limit`` bytes of member ``name``; more is ``file.too_large``, corruption ``file.unreadable``."""
-    try:
-        info = zf.getinfo(name)
-    except KeyError:
-        raise FileRejected("file.unreadable", detail=f"thiếu phần “{name}” trong gói") from None
-    if info.flag_bits & 0x1:
-        raise FileRejected("file.encrypted", detail=f"phần “{name}” của tệp nén được đặt mật khẩu")
-    too_big = FileRejected("file.too_large", detail=f"phần “{name}” giải nén vượt {_mb(limit)}")
-    if info.file_size > limit:
-        raise too_big
-    try:
-        with zf.open(info) as fh:
-            data = fh.read(limit + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
-        raise FileRejected("file.unreadable", detail=f"phần “{name}” bị hỏng (sai CRC hoặc dữ liệu nén hỏng)") from None
-    if len(data) > limit:
-        raise too_big
-    return data
-
+        """True for formats read only after LibreOffice turns them into .docx/.xlsx (and for .docx whose
+        content is imported web pages, which the converter turns into a document first)."""
+        return self.kind in _LEGACY or self.alt_chunks
 
 
 _OOXML_MAIN = {
@@ -145,8 +96,8 @@ def _check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         raise FileRejected("file.too_large", detail=f"gói có {len(infos)} phần, vượt giới hạn {MAX_MEMBERS}")
     total, packed = sum(i.file_size for i in infos), sum(i.compress_size for i in infos)
     if total > limits.max_uncompressed_bytes:
-        raise FileRejected("file.too_large", detail=f"nội dung giải nén {_mb(total)}, vượt giới hạn "
-                                                   f"{_mb(limits.max_uncompressed_bytes)}")
+        raise FileRejected("file.too_large", detail=f"nội dung giải nén {mb(total)}, vượt giới hạn "
+                                                   f"{mb(limits.max_uncompressed_bytes)}")
     lim = limits.max_compression_ratio
     for i in infos:
         if i.file_size >= MIB and i.file_size > lim * max(i.compress_size, 1):
@@ -156,6 +107,43 @@ def _check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     if total >= MIB and total > lim * max(packed, 1):
         raise FileRejected("file.too_large", detail=f"tỉ lệ nén của cả gói {total / max(packed, 1):.0f}:1, "
                                                    f"vượt giới hạn {lim:.0f}:1 (nghi là bom nén)")
+
+
+_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _content_type(part: str, overrides: dict[str, str], defaults: dict[str, str]) -> str:
+    """A part's content type: its Override, else the Default for its extension (OPC §10.1.2.4)."""
+    return overrides.get(part) or defaults.get(part.rsplit(".", 1)[-1] if "." in part.rsplit("/", 1)[-1] else "", "")
+
+
+def _main_part(zf: zipfile.ZipFile, names: dict[str, str], overrides: dict[str, str],
+               defaults: dict[str, str]) -> tuple[str, tuple[FileKind, str]] | None:
+    """The main part (lower-case name) and what it is: the target of the package's officeDocument relationship,
+    typed by its Override or by the Default of its extension; else the first Override of a main content type."""
+    try:
+        rels = parse_xml(read_member(zf, names["_rels/.rels"], MIB), "_rels/.rels") if "_rels/.rels" in names else None
+    except FileRejected:  # damaged relationships: the content types alone may still name the main part
+        rels = None
+    if rels is not None:
+        for rel in rels.iter(f"{_REL_NS}Relationship"):
+            if rel.get("TargetMode") == "External" or not (rel.get("Type") or "").endswith("/officeDocument"):
+                continue
+            part = posixpath.normpath(unquote(rel.get("Target") or "").lstrip("/")).lower()
+            ct = _content_type(part, overrides, defaults)
+            if ct in _OOXML_MAIN:
+                return part, _OOXML_MAIN[ct]
+    return next(((part, _OOXML_MAIN[ct]) for part, ct in overrides.items() if ct in _OOXML_MAIN), None)
+
+
+def _has_alt_chunks(zf: zipfile.ZipFile, names: dict[str, str], main: str) -> bool:
+    """Whether the main part imports other documents (``w:altChunk``): its relationships say so."""
+    folder, base = posixpath.split(main)
+    rels = names.get(posixpath.join(folder, "_rels", base + ".rels"))
+    try:
+        return rels is not None and b"/afchunk" in read_member(zf, rels, MIB).lower()
+    except FileRejected:
+        return False
 
 
 def _sniff_zip(path: Path, size: int, limits: Limits) -> Sniffed:
@@ -180,12 +168,14 @@ def _sniff_zip(path: Path, size: int, limits: Limits) -> Sniffed:
             what = "tệp nén ZIP rỗng" if not infos else "tệp nén ZIP không phải tài liệu Office"
             raise FileRejected("file.unreadable", detail=f"{what} (thiếu [Content_Types].xml)")
         types = parse_xml(read_member(zf, names["[content_types].xml"], MIB), "[Content_Types].xml")
-        overrides = {(o.get("PartName") or "").lstrip("/").lower(): (o.get("ContentType") or "").strip().lower()
+        overrides = {unquote(o.get("PartName") or "").lstrip("/").lower(): (o.get("ContentType") or "").strip().lower()
                      for o in types.iter(f"{_CT_NS}Override")}
-        main = next(((part, _OOXML_MAIN[ct]) for part, ct in overrides.items() if ct in _OOXML_MAIN), None)
+        defaults = {(d.get("Extension") or "").lower(): (d.get("ContentType") or "").strip().lower()
+                    for d in types.iter(f"{_CT_NS}Default")}
+        main = _main_part(zf, names, overrides, defaults)
         if main is None:
             for key, what in _OOXML_OTHER:
-                if any(key in ct for ct in overrides.values()):
+                if any(key in ct for ct in (*overrides.values(), *defaults.values())):
                     raise FileRejected("file.unsupported", detail=what)
             raise FileRejected("file.unreadable", detail="gói Office không có phần nội dung chính (Word/Excel)")
         part, (kind, detail) = main
@@ -196,7 +186,7 @@ def _sniff_zip(path: Path, size: int, limits: Limits) -> Sniffed:
         except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError):
             raise FileRejected("file.unreadable", detail=f"phần nội dung chính “{part}” bị hỏng") from None
         macro = any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in names)
-        return Sniffed(kind, macro, size, detail)
+        return Sniffed(kind, macro, size, detail, kind is FileKind.DOCX and _has_alt_chunks(zf, names, part))
 
 
 
@@ -273,21 +263,12 @@ def _sniff_ole(path: Path, size: int) -> Sniffed:
     raise FileRejected("file.unsupported", detail="tệp OLE không phải Word/Excel")
 
 
-
 _BLANK = b" \t\r\n\x00\x0b\x0c"
 _PRE_OLE = {b"\xdb\xa5": "tệp Word for Windows 2.0 (định dạng trước Word 97)",
             b"\x9b\xa5": "tệp Word for Windows 1.x (định dạng trước Word 97)",
             b"\x31\xbe": "tệp Windows Write (.wri)", b"\x32\xbe": "tệp Windows Write (.wri)"}
 _IMAGES = ((b"\x89PNG\r\n\x1a\n", "ảnh PNG"), (b"\xff\xd8\xff", "ảnh JPEG"), (b"GIF87a", "ảnh GIF"),
            (b"GIF89a", "ảnh GIF"), (b"II*\x00", "ảnh TIFF"), (b"MM\x00*", "ảnh TIFF"))
-_HTML_START = ("<?xml", "<head", "<meta", "<body", "<!--")  # then "<html" must follow in the head
-
-
-def looks_like_mhtml(head: bytes) -> bool:
-    """True for a MIME "single file web page" (what Word writes for "Web Page, Single File", often named .doc)."""
-    low = head.lstrip(b" \t\r\n\xef\xbb\xbf")[:4096].lower()
-    return low.startswith(b"mime-version:") or \
-        low.startswith((b"from:", b"date:", b"subject:", b"content-type:")) and b"multipart/related" in low
 
 
 def _is_blank(path: Path, head: bytes) -> bool:
@@ -300,15 +281,18 @@ def _is_blank(path: Path, head: bytes) -> bool:
     return True
 
 
-def _text_head(head: bytes) -> str | None:
-    """Decode the head as text (BOM-aware), or None if it looks binary."""
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if head.startswith(bom):
-            return head[len(bom):].decode(enc, "ignore")
-    if b"\x00" in head:
+def _lock_file(path: Path, head: bytes, size: int) -> Sniffed | None:
+    """A Word/Excel lock file: by its content (a length byte, the owner's name twice), or by its "~$" name."""
+    if head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):  # a real package, whatever its name
         return None
-    controls = sum(1 for b in head if b < 0x20 and b not in (9, 10, 12, 13, 26))
-    return head.decode("utf-8", "replace") if controls <= len(head) // 100 else None
+    owner = lock_file_owner(head, size)
+    if owner is None and not (path.name.startswith("~$") and size <= LOCK_MAX_BYTES):
+        return None
+    named = "tên bắt đầu bằng ~$" if path.name.startswith("~$") else ""
+    who = f"ghi tên người đang mở tệp gốc: “{owner}”" if owner else ""
+    inside = "; ".join(x for x in (named, who) if x)
+    return Sniffed(FileKind.OTHER, False, size, "tệp khóa tạm của Word/Excel" + (f" ({inside})" if inside else "")
+                   + ", do Word/Excel tạo ra khi đang mở một tệp, không phải văn bản")
 
 
 def _sniff_magic(path: Path, head: bytes, size: int) -> Sniffed:
@@ -323,10 +307,9 @@ def _sniff_magic(path: Path, head: bytes, size: int) -> Sniffed:
             return Sniffed(FileKind.IMAGE, False, size, what)
     if head[:2] == b"BM" and len(head) >= 18 and struct.unpack_from("<I", head, 14)[0] in (12, 40, 52, 56, 108, 124):
         return Sniffed(FileKind.IMAGE, False, size, "ảnh BMP")
-    text = _text_head(head)
+    text = decode_head(head)
     if text is None:
-        what = "tệp khóa tạm của Word/Excel (~$...)" if path.name.startswith("~$") else "tệp không rõ định dạng"
-        return Sniffed(FileKind.OTHER, False, size, what)
+        return Sniffed(FileKind.OTHER, False, size, "tệp không rõ định dạng")
     t = text.lstrip(" \t\r\n\ufeff")
     low = t[:4096].lower()
     if low.startswith("{\\rtf"):
@@ -335,7 +318,7 @@ def _sniff_magic(path: Path, head: bytes, size: int) -> Sniffed:
         return Sniffed(FileKind.HTML, False, size, "trang web đơn tệp (MHTML) lưu từ Word")
     if low.startswith("<?xml") and ("<w:worddocument" in low or 'progid="word.document"' in low):
         return Sniffed(FileKind.OTHER, False, size, "tệp Word 2003 XML")
-    if low.startswith(("<html", "<!doctype html")) or low.startswith(_HTML_START) and "<html" in low:
+    if looks_like_html(t[:4096]):
         return Sniffed(FileKind.HTML, False, size, "trang web (HTML)")
     return Sniffed(FileKind.TEXT, False, size, "tệp văn bản thuần (text)")
 
@@ -349,7 +332,7 @@ def sniff(path: Path, limits: Limits) -> Sniffed:
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
-            raise FileRejected("file.too_large", detail=f"tệp {_mb(size)}, vượt giới hạn {_mb(limits.max_file_bytes)}")
+            raise FileRejected("file.too_large", detail=f"tệp {mb(size)}, vượt giới hạn {mb(limits.max_file_bytes)}")
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
     except FileNotFoundError:
@@ -358,6 +341,9 @@ def sniff(path: Path, limits: Limits) -> Sniffed:
         raise FileRejected("file.unreadable", detail="không có quyền đọc tệp") from None
     except OSError:
         raise FileRejected("file.unreadable", detail="không mở được tệp") from None
+    lock = _lock_file(path, head, size)
+    if lock is not None:
+        return lock
     if size == 0 or _is_blank(path, head):
         raise FileRejected("file.unreadable", detail="tệp rỗng")
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):

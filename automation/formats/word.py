@@ -1,10 +1,8 @@
 """Reading .docx packages: body blocks, tables on a grid, and every text run with its effective font.
 
-The effective font is resolved as Word does (ECMA-376 §17.7.2): document defaults, then the table
-style chain, the paragraph style chain, the character style chain and direct formatting, each of the
-four ``w:rFonts`` slots (ascii, hAnsi, eastAsia, cs) inheriting on its own, theme fonts resolved from the
-theme part.  Runs inside hyperlinks, tracked insertions, content controls, smart tags, fields and text
-boxes are all found; deleted text and field instructions are not text.
+Effective fonts are resolved as Word does (see :mod:`automation.formats.wordfonts`).  Runs inside
+hyperlinks, tracked insertions, content controls, smart tags, fields and text boxes are all found; deleted
+text and field instructions are not text.
 """
 
 from __future__ import annotations
@@ -14,59 +12,18 @@ from pathlib import Path
 from typing import Callable
 
 from automation.formats.ooxml import Package
+from automation.formats.wordfonts import SLOTS, THEME_ATTR, W, Fonts, Styles, font_name, w
+from automation.formats.wordfonts import val as _val
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+__all__ = ["SLOTS", "THEME_ATTR", "W", "Fonts", "Paragraph", "Run", "RunFonts", "Table", "WordDocument",
+           "font_name", "read_docx", "w"]
 _W = "{%s}" % W
-
-
-def w(tag: str) -> str:
-    return _W + tag
-
-
-SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
-THEME_ATTR = {"ascii": "asciiTheme", "hAnsi": "hAnsiTheme", "eastAsia": "eastAsiaTheme", "cs": "cstheme"}
 # elements whose children may hold runs of the same paragraph
 _RUN_CONTAINERS = {w(t) for t in ("hyperlink", "ins", "sdt", "sdtContent", "smartTag", "fldSimple",
                                   "customXml", "moveTo", "dir", "bdo")}
 _SKIP = {w(t) for t in ("del", "moveFrom", "pPr", "rPr", "sdtPr", "sdtEndPr")}
 _TEXT_TAGS = {w("t"): None, w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-",
               w("softHyphen"): "\u00ad"}
-
-
-# ranges Word always shows in the eastAsia font (CJK, kana, hangul, full-width forms)
-_EAST_ASIAN = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
-
-
-@dataclass(frozen=True)
-class Fonts:
-    ascii: str | None
-    hAnsi: str | None
-    eastAsia: str | None
-    cs: str | None
-    hint: str | None = None
-    complex_script: bool = False
-
-    def used_by(self, text: str) -> set[str | None]:
-        """Fonts Word uses to show ``text``: ascii for U+0000–007F, eastAsia for CJK, hAnsi for other
-        letters such as Vietnamese (MS-OI29500 §2.1.88); eastAsia too where the run carries
-        ``w:hint="eastAsia"``; cs for complex-script runs."""
-        if self.complex_script:
-            return {self.cs}
-        used = set()
-        for ch in text:
-            if ch.isspace():
-                continue
-            o = ord(ch)
-            if o < 0x80:
-                used.add(self.ascii)
-            elif any(lo <= o <= hi for lo, hi in _EAST_ASIAN):
-                used.add(self.eastAsia)
-            else:
-                used.add(self.hAnsi)
-                if self.hint == "eastAsia":
-                    used.add(self.eastAsia)
-        return used
 
 
 @dataclass
@@ -124,118 +81,11 @@ class WordDocument:
         return out[-limit:]
 
 
-class _Styles:
-    def __init__(self, pkg: Package, main: str):
-        self.theme: dict[str, str] = {}
-        for theme in pkg.related(main, "theme"):
-            fs = pkg.xml(theme).find(f".//{{{A}}}fontScheme")
-            if fs is None:
-                continue
-            for kind in ("major", "minor"):
-                el = fs.find(f"{{{A}}}{kind}Font")
-                if el is None:
-                    continue
-                for tag, names in (("latin", ("Ascii", "HAnsi")), ("ea", ("EastAsia",)), ("cs", ("Bidi",))):
-                    face = el.find(f"{{{A}}}{tag}")
-                    for n in names:
-                        self.theme[kind + n] = face.get("typeface") if face is not None else ""
-        self.defaults: dict[str, object] = {}
-        self.styles: dict[str, object] = {}
-        self.default_para: str | None = None
-        self.default_table: str | None = None
-        styles = pkg.related(main, "styles")
-        if styles:
-            root = pkg.xml(styles[0])
-            rpr = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
-            self.defaults = self._props(rpr)
-            for st in root.iter(w("style")):
-                sid = st.get(w("styleId"))
-                if sid is None:
-                    continue
-                self.styles[sid] = st
-                if st.get(w("default")) in ("1", "true", "on"):
-                    typ = st.get(w("type"))
-                    if typ == "paragraph":
-                        self.default_para = sid
-                    elif typ == "table":
-                        self.default_table = sid
-        self._chain_cache: dict[str | None, dict] = {}
-        self._cache: dict[tuple, tuple[Fonts, bool]] = {}
-
-    def _props(self, rpr) -> dict:
-        """The font slots, hint, vanish and cs flags set on one rPr element."""
-        out: dict[str, object] = {}
-        if rpr is None:
-            return out
-        rf = rpr.find(w("rFonts"))
-        if rf is not None:
-            for s in SLOTS:
-                theme = rf.get(w(THEME_ATTR[s]))
-                literal = rf.get(w(s))
-                if theme is not None:  # a theme attribute beats a literal in the same element
-                    out[s] = self.theme.get(theme) or f"<theme:{theme}>"
-                elif literal:  # LibreOffice writes w:cs="": an empty name sets nothing
-                    out[s] = literal
-            if rf.get(w("hint")):
-                out["hint"] = rf.get(w("hint"))
-        for flag in ("vanish", "cs", "rtl"):  # toggles, kept apart from the font slot names
-            el = rpr.find(w(flag))
-            if el is not None:
-                out["flag:" + flag] = el.get(w("val"), "true") not in ("0", "false", "off")
-        return out
-
-    def _style_chain(self, sid: str | None) -> dict:
-        """Merged run properties of a style and its basedOn ancestors (ancestors first)."""
-        if sid in self._chain_cache:
-            return self._chain_cache[sid]
-        chain, seen, cur = [], set(), sid
-        while cur and cur in self.styles and cur not in seen:
-            seen.add(cur)
-            st = self.styles[cur]
-            chain.append(st)
-            based = st.find(w("basedOn"))
-            cur = based.get(w("val")) if based is not None else None
-        merged: dict = {}
-        for st in reversed(chain):
-            merged.update(self._props(st.find(w("rPr"))))
-        self._chain_cache[sid] = merged
-        return merged
-
-    def resolve(self, tbl_style: str | None, p_style: str | None, r_style: str | None, rpr) -> tuple[Fonts, bool]:
-        direct_key = None if rpr is None else _rpr_key(rpr)
-        key = (tbl_style, p_style, r_style, direct_key)
-        hit = self._cache.get(key)
-        if hit is None:
-            acc: dict = dict(self.defaults)
-            if tbl_style:
-                acc.update(self._style_chain(tbl_style))
-            acc.update(self._style_chain(p_style or self.default_para))
-            if r_style:
-                acc.update(self._style_chain(r_style))
-            acc.update(self._props(rpr))
-            fonts = Fonts(*(acc.get(s) for s in SLOTS), hint=acc.get("hint"),
-                          complex_script=bool(acc.get("flag:cs") or acc.get("flag:rtl")))
-            hit = self._cache[key] = (fonts, bool(acc.get("flag:vanish")))
-        return hit
-
-
-def _rpr_key(rpr) -> tuple:
-    rf = rpr.find(w("rFonts"))
-    fonts = tuple(sorted(rf.attrib.items())) if rf is not None else ()
-    flags = tuple((f, rpr.find(w(f)).get(w("val"), "1")) for f in ("vanish", "cs", "rtl") if rpr.find(w(f)) is not None)
-    return fonts + flags
-
-
-def _val(el, path: str) -> str | None:
-    found = el.find(path)
-    return found.get(w("val")) if found is not None else None
-
-
 Decoder = Callable[[str, Fonts], "str | None"]
 
 
 class _Reader:
-    def __init__(self, styles: _Styles, decode: Decoder | None):
+    def __init__(self, styles: Styles, decode: Decoder | None):
         self.styles = styles
         self.decode = decode
         self.runs: list[Run] = []
@@ -352,13 +202,24 @@ def read_docx(path: Path, max_part_bytes: int = 64 * 1024 * 1024, decode: Decode
     """Read a .docx/.docm/.dotx package (already sniffed as OOXML Word) into a :class:`WordDocument`.
 
     ``decode(text, fonts)`` may return the text a run really means (legacy encodings); paragraph and
-    table texts then use it, while each :class:`Run` keeps what the file stores.
+    table texts then use it, while each :class:`Run` keeps what the file stores.  A decoder with a
+    ``for_document(runs)`` method is first given every (text, fonts) run of the document and returns the
+    decoder to use for it (None: nothing to decode), so that it can judge a run by its document.
     """
+    prepare = getattr(decode, "for_document", None)
+    if prepare is None:
+        return _read_docx(path, max_part_bytes, decode)
+    plain = _read_docx(path, max_part_bytes, None)
+    decode = prepare([(r.text, r.fonts) for r in plain.runs])
+    return plain if decode is None else _read_docx(path, max_part_bytes, decode)
+
+
+def _read_docx(path: Path, max_part_bytes: int, decode: Decoder | None) -> WordDocument:
     with Package(path, max_part_bytes) as pkg:
         main = pkg.main_part()
         root = pkg.xml(main)
         body = root.find(w("body"))
-        reader = _Reader(_Styles(pkg, main), decode)
+        reader = _Reader(Styles(pkg, main), decode)
         blocks = reader.blocks(body, "body") if body is not None else []
         headers: list[str] = []
         for rel, part in STORY_PARTS:
@@ -375,7 +236,7 @@ class RunFonts:
     """Effective fonts of any ``w:r`` element of a package's parts, for tools that edit the XML."""
 
     def __init__(self, pkg: Package, main: str):
-        self._styles = _Styles(pkg, main)
+        self._styles = Styles(pkg, main)
 
     def of(self, r) -> tuple[Fonts, bool]:
         """(fonts, hidden) of the run element ``r``."""

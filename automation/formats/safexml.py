@@ -1,0 +1,70 @@
+"""Safe reading of XML parts and zip members: no DTDs or entities, no network, bounded sizes.
+
+Every XML part of a package a commune sends goes through :func:`parse_xml`, every member through
+:func:`read_member`; both raise :class:`~automation.problems.FileRejected` (``file.*`` codes) for what must
+not be read.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+
+from lxml import etree
+
+from automation.problems import FileRejected
+
+MIB = 1024 * 1024
+
+
+def mb(n: float) -> str:
+    """A size in MB the Vietnamese way ("1,5 MB")."""
+    return f"{n / MIB:.1f}".replace(".", ",") + " MB"
+
+
+_START_TAG = re.compile(rb"<[^?!]")
+
+
+def parse_xml(data: bytes, what: str = "") -> etree._Element:
+    """Parse an XML part safely: no DTD, no entities, no network, no huge trees. Raises ``file.unreadable``."""
+    name = f"“{what}”" if what else "XML"
+    head = data[:4096].replace(b"\x00", b"")  # crude UTF-16 tolerance for the prolog scan
+    m = _START_TAG.search(head)
+    prolog = head[: m.start()] if m else head
+    unsafe = FileRejected("file.unreadable", detail=f"phần {name} chứa khai báo DTD/thực thể XML không an toàn")
+    if b"<!doctype" in prolog.lower() or b"<!entity" in prolog.lower():
+        raise unsafe
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             dtd_validation=False, remove_blank_text=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise FileRejected("file.unreadable", detail=f"phần {name} không phải XML hợp lệ"
+                           + (f" (dòng {line})" if line else "")) from None
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise unsafe
+    return root
+
+
+def read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """Inflate at most ``limit`` bytes of member ``name``; more is ``file.too_large``, corruption ``file.unreadable``."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise FileRejected("file.unreadable", detail=f"thiếu phần “{name}” trong gói") from None
+    if info.flag_bits & 0x1:
+        raise FileRejected("file.encrypted", detail=f"phần “{name}” của tệp nén được đặt mật khẩu")
+    too_big = FileRejected("file.too_large", detail=f"phần “{name}” giải nén vượt {mb(limit)}")
+    if info.file_size > limit:
+        raise too_big
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+        raise FileRejected("file.unreadable", detail=f"phần “{name}” bị hỏng (sai CRC hoặc dữ liệu nén hỏng)") from None
+    if len(data) > limit:
+        raise too_big
+    return data
