@@ -26,7 +26,7 @@ from automation.lists.model import RespondentList
 from automation.lists.values import is_vietnamese_phone
 
 Decoder = Callable[[str, Fonts], "str | None"]
-MAX_GAP = 1  # rows neither blank-free nor table-like a table may hold between two of its rows
+MAX_GAP = 1  # blank or sparse rows a table may hold between two of its rows
 TITLE_ROWS = 8  # rows above the first table read for a title
 _NUMBER = re.compile(r"^\d{1,4}[.)]?$")  # an STT
 # words of a respondent list's title besides "danh sách" (the plan's list of people who did TTHC)
@@ -119,8 +119,7 @@ def sheet_view(sheet: Sheet, decode: Decoder | None = None) -> SheetView:
                 table.append(line)
             else:
                 paragraph(line)
-        elif distinct and (len(distinct) >= 3 or any(_NUMBER.match(t) for t in distinct)
-                           or _is_band(line[0], table[0][0])):
+        elif distinct and _goes_on(line[0], distinct, table[0][0], after_blank=None in pending):
             table.extend(p for p in pending if p is not None)
             pending.clear()
             table.append(line)
@@ -153,6 +152,17 @@ def sheet_view(sheet: Sheet, decode: Decoder | None = None) -> SheetView:
     close()
     doc = WordDocument(blocks=blocks, tables=[b for b in blocks if isinstance(b, Table)], runs=runs)
     return SheetView(sheet, doc, tables, titles)
+
+
+def _goes_on(texts: list[str], distinct: list[str], header: list[str], after_blank: bool) -> bool:
+    """Does a row carry on the table above it?  A numbered row (an STT), a text across the table (a group
+    title, a total) or the header typed again always do; after a blank row nothing else does (three
+    signature titles are not people), right below the table any row of three texts does."""
+    if any(_NUMBER.match(t) for t in distinct) or _is_band(texts, header):
+        return True
+    if sum(1 for a, b in zip(texts, header) if a.strip() and vntext.clean(a) == vntext.clean(b)) >= 2:
+        return True
+    return not after_blank and len(distinct) >= 3
 
 
 def _is_band(texts: list[str], first: list[str]) -> bool:
