@@ -130,11 +130,11 @@ def _person(put, r, c0, person, real_dates, phone_numbers, font) -> None:
 
 
 def convert(path: Path, ext: str, outdir: Path) -> Path:
-    """``path`` saved as .xls or .ods by LibreOffice."""
+    """``path`` saved as .xls, .ods or .odt by LibreOffice."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     outdir.mkdir(parents=True, exist_ok=True)
     profile = (outdir / ".lo-profile").as_uri()
-    filt = {"xls": "xls:MS Excel 97", "ods": "ods"}[ext]
+    filt = {"xls": "xls:MS Excel 97", "ods": "ods", "odt": "odt"}[ext]
     subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", filt,
                     "--outdir", str(outdir), str(path)], check=True, capture_output=True, timeout=180)
     out = outdir / f"{path.stem}.{ext}"

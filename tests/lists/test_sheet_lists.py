@@ -3,15 +3,20 @@ Word lists are: any sheet, title rows in merged cells, two-row merged headers, d
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import re
+import unicodedata
 
 import openpyxl
 import pytest
 
-from automation.check import check_paths
+from automation.check import check_paths, decode_legacy
+from automation.formats.convert import Converter
 from automation.formats.sheet import read_workbook
+from automation.formats.word import Table
 from automation.lists.from_sheet import find_sheet_list, sheet_view
-from tests.builders import person_rows
+from tests.builders import HEADERS, list_document, person_rows
 from tests.sheet_builders import convert, list_workbook
 
 
@@ -98,8 +103,6 @@ def test_legacy_encoded_list_is_decoded_and_reported(tmp_path, settings):
 def test_real_legacy_workbook_is_decoded(samples):
     """A real Excel staff list typed in TCVN3 (.VnTime) under Unicode headers: not a respondent list, but
     every name reads as Vietnamese once decoded."""
-    from automation.check import decode_legacy
-
     book = read_workbook(samples / "vn" / "minkha-input_tcvn3.xlsx")
     view = sheet_view(book.sheets[0], decode_legacy)
     [table] = view.document.tables
@@ -197,6 +200,49 @@ def test_other_spreadsheets_are_not_lists(tmp_path, settings):
     lst = reps["ds-khac.xlsx"]
     assert (lst.kind, lst.unit.code, _codes(lst)) == ("respondent_list", "09079", ["list.not_word",
                                                                                     "list.table_missing"])
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", text).casefold()
+    return [w for w in re.findall(r"\w+", text) if any(ord(c) > 0x7F for c in w)]
+
+
+@pytest.mark.libreoffice
+def test_real_legacy_xls_files_read_as_their_transcripts(samples):
+    """The real TCVN3 and VNI .xls files, converted by LibreOffice and seen through the sheet view, say
+    what their proof-read Unicode transcripts say: no mis-decoded word, and (but one) no word lost."""
+    manifest = list(csv.DictReader((samples / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines(),
+                                   delimiter="\t"))
+    truth = {src: samples / row["path"] for row in manifest if row["path"].startswith("vn/ground-truth/")
+             for src in (samples / "vn").iterdir() if src.suffix == ".xls" and src.name in row["exercises"]}
+    assert len(truth) >= 3
+    with Converter() as conv:
+        for src, xlsx in conv.convert_many(sorted(truth), "xlsx").items():
+            texts = []
+            for sheet in read_workbook(xlsx).sheets:
+                for block in sheet_view(sheet, decode_legacy).document.blocks:
+                    if isinstance(block, Table):
+                        texts.extend(c for row in block.rows for c in row)
+                    else:
+                        texts.append(block.text)
+            ours, theirs = _words("\n".join(texts)), _words(truth[src].read_text(encoding="utf-8"))
+            assert set(ours) <= set(theirs), (src.name, sorted(set(ours) - set(theirs))[:10])
+            # every word but a two-letter "¤ng" in an Arial cell, too short for the decoder to judge
+            assert len(set(ours)) >= len(set(theirs)) - 1, (src.name, sorted(set(theirs) - set(ours)))
+
+
+@pytest.mark.libreoffice
+def test_word_family_lists_need_no_excel(tmp_path, settings):
+    """An HTML table saved as .xls by web software, and an .odt, are documents: no list.not_word."""
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in person_rows(30))
+    head = "".join(f"<th>{h}</th>" for h in HEADERS)
+    web = tmp_path / "ds-web.xls"
+    web.write_text(f'<html><head><meta charset="utf-8"></head><body><p>UBND XÃ KIM XÁ</p><p>DANH SÁCH</p>'
+                   f"<table border=1><tr>{head}</tr>{cells}</table></body></html>", encoding="utf-8")
+    odt = convert(list_document(tmp_path / "ds.docx"), "odt", tmp_path / "odt")
+    for rep in check_paths([web, odt], settings):
+        assert (rep.kind, rep.respondents) == ("respondent_list", 30), rep.path.name
+        assert "list.not_word" not in _codes(rep)
 
 
 @pytest.mark.libreoffice
