@@ -8,7 +8,7 @@ repeats gridSpan/vMerge cells); hidden rows, columns and sheets are noted, not d
 
 The worksheet XML is streamed with lxml (no DTD, no entities, no network) inside the package limits of
 :class:`~automation.formats.ooxml.Package`; reading a sheet stops :data:`ROW_GAP` rows past its last
-non-empty row, so a declared size of 1 048 576 rows costs nothing.  Knows SpreadsheetML, nothing of
+non-empty row (a note at row 1 048 576, styled empty rows to the end of the sheet cost nothing).  Knows SpreadsheetML, nothing of
 communes or lists.
 """
 
@@ -31,11 +31,12 @@ _MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://pu
 _RELS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
          "http://purl.oclc.org/ooxml/officeDocument/relationships")
 MAX_COLUMNS = 256  # cells right of this are not read (a list has a few dozen columns)
-ROW_GAP = 1000  # a sheet is read up to this many rows past its last non-empty row
+ROW_GAP = 1000  # a sheet is read from the top to this many rows past its last non-empty row
 MAX_ROWS = 100_000  # non-empty rows read per sheet, at most
 MAX_MERGE_FILL = 1_000_000  # cells filled from merges per sheet, at most
 _TRUE = ("1", "true")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # OOXML's escape of control characters in strings
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -238,6 +239,7 @@ class _SheetReader:
                         hidden_cols.update(range(lo - 1, hi))
                 else:
                     number = _int(el.get("r"), number + 1)
+                    stopped = stopped or number > last + ROW_GAP
                     if stopped:
                         truncated = truncated or any(len(c) for c in el)
                     else:
@@ -254,8 +256,6 @@ class _SheetReader:
                             cells[number] = row
                             last = number
                             stopped = len(cells) >= MAX_ROWS
-                        elif number > last + ROW_GAP:
-                            stopped = True
                         if el.get("hidden") in _TRUE or el.get("ht") in ("0", "0.0"):
                             hidden_rows.add(number)
                 el.clear()

@@ -130,11 +130,29 @@ def test_reading_stops_far_past_the_last_row(tmp_path):
     for r in range(600, 600 + ROW_GAP + 5):
         ws.row_dimensions[r].height = 20  # styled empty rows, as other software leaves them
     ws["C1048576"] = "tận cùng"
+    other = wb.create_sheet("B")
+    other["A1"] = "đầu"
+    other["A1048576"] = "tận cùng"  # no row in between: still past the reading distance
     wb.save(path)
+    # merges over the whole sheet, as other software writes them (openpyxl would build every cell)
+    merges = b'<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'
+    _rewrite(path, "xl/worksheets/sheet2.xml", lambda x: x.replace(b"</sheetData>", b"</sheetData>" + merges))
+    _rewrite(path, "xl/worksheets/sheet1.xml", lambda x: x.replace(b"</sheetData>", b"</sheetData>" + merges
+                                                                   .replace(b"A1:XFD", b"D1:D")))
     t0 = time.perf_counter()
-    sheet = read_workbook(path).sheets[0]
+    first, second = read_workbook(path).sheets
     assert time.perf_counter() - t0 < 2
-    assert sorted(sheet.cells) == [1, 500] and sheet.truncated and sheet.width == 2
+    assert sorted(first.cells) == [1, 500] and first.truncated and first.width == 2
+    assert sorted(second.cells) == [1] and second.truncated and second.width == 1
+
+
+def _rewrite(path, member, change) -> None:
+    """Change one part of a package in place."""
+    with zipfile.ZipFile(path) as zin:
+        parts = [(info, zin.read(info)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in parts:
+            zout.writestr(info, change(data) if info.filename == member else data)
 
 
 def test_a_damaged_or_unsafe_sheet_is_refused(tmp_path):
