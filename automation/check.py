@@ -248,13 +248,22 @@ def _on_sheet(p: Problem, part: str | None, rl: RespondentList | None) -> Proble
 
 
 def _list_format_problem(rep: FileReport, settings: Settings) -> Problem | None:
-    """list.not_word when a list came in a file family ``[list] formats`` does not allow."""
-    family = "excel" if rep.sniffed.kind in _SHEET_KINDS else "word"
+    """list.not_word when a list came in a file family ``[list] formats`` does not allow.
+
+    The family is the file's content, except for a web page: web software saves its HTML tables as .xls
+    ("Xuất Excel") or .doc ("Xuất Word"), and the commune opens, and sends, it as what its name says.
+    """
+    detail, suffix = rep.sniffed.detail, rep.path.suffix.lower()
+    if rep.sniffed.kind in _SHEET_KINDS:
+        family = "excel"
+    elif rep.sniffed.kind is FileKind.HTML and suffix in _SHEET_SUFFIXES:
+        family, detail = "excel", f"{detail} mang đuôi {suffix}"
+    else:
+        family = "word"
     allowed = settings.list_rules.formats
     if family in allowed:
         return None
-    return problem("list.not_word", allowed=" hoặc ".join(LIST_FORMATS[f] for f in allowed),
-                   detail=rep.sniffed.detail)
+    return problem("list.not_word", allowed=" hoặc ".join(LIST_FORMATS[f] for f in allowed), detail=detail)
 
 
 # --- the pipeline -------------------------------------------------------------------------------
@@ -262,6 +271,7 @@ def _list_format_problem(rep: FileReport, settings: Settings) -> Problem | None:
 _WORD_KINDS = {FileKind.DOCX, FileKind.DOC, FileKind.RTF, FileKind.HTML, FileKind.ODT}
 _SHEET_KINDS = {FileKind.XLSX, FileKind.XLS, FileKind.ODS}
 _MACRO_WORD_SUFFIXES = {".docm", ".dotm"}
+_SHEET_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".xlt", ".xltx", ".xltm", ".ods", ".ots"}
 
 
 def check_paths(paths: list[Path], settings: Settings, progress=None,

@@ -232,17 +232,25 @@ def test_real_legacy_xls_files_read_as_their_transcripts(samples):
 
 
 @pytest.mark.libreoffice
-def test_word_family_lists_need_no_excel(tmp_path, settings):
-    """An HTML table saved as .xls by web software, and an .odt, are documents: no list.not_word."""
+def test_a_web_page_list_is_of_the_family_its_name_says(tmp_path, settings):
+    """A one-stop-shop's web export is an HTML table saved as .xls ("Xuất Excel") or .doc ("Xuất Word"): the
+    commune opens and sends it as what its name says.  An .odt is a Word-family document."""
     cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in person_rows(30))
     head = "".join(f"<th>{h}</th>" for h in HEADERS)
-    web = tmp_path / "ds-web.xls"
-    web.write_text(f'<html><head><meta charset="utf-8"></head><body><p>UBND XÃ KIM XÁ</p><p>DANH SÁCH</p>'
-                   f"<table border=1><tr>{head}</tr>{cells}</table></body></html>", encoding="utf-8")
+    page = (f'<html><head><meta charset="utf-8"></head><body><p>UBND XÃ KIM XÁ</p><p>DANH SÁCH</p>'
+            f"<table border=1><tr>{head}</tr>{cells}</table></body></html>")
+    (tmp_path / "ds-web.xls").write_text(page, encoding="utf-8")
+    (tmp_path / "ds-web.doc").write_text(page, encoding="utf-8")
     odt = convert(list_document(tmp_path / "ds.docx"), "odt", tmp_path / "odt")
-    for rep in check_paths([web, odt], settings):
+    paths = [tmp_path / "ds-web.xls", tmp_path / "ds-web.doc", odt]
+    reps = check_paths(paths, settings)
+    for rep in reps:
         assert (rep.kind, rep.respondents) == ("respondent_list", 30), rep.path.name
-        assert "list.not_word" not in _codes(rep)
+    xls, doc, odt_rep = reps
+    [wrong] = [p for p in xls.problems if p.code == "list.not_word"]
+    assert wrong.params["detail"] == "trang web (HTML) mang đuôi .xls"
+    assert "list.not_word" not in _codes(doc) and "list.not_word" not in _codes(odt_rep)
+    assert all("list.not_word" not in _codes(r) for r in check_paths(paths, _allowing_excel(settings)))
 
 
 @pytest.mark.libreoffice
