@@ -1,21 +1,20 @@
 """The check pipeline for files a commune sends: identify -> read -> check -> report.
 
 ``check_paths`` sniffs every file, converts all legacy files in one LibreOffice batch, reads each
-(Word: fonts, legacy encodings, the respondent list; workbooks: their shape) and returns one
-:class:`FileReport` per file.  Nothing here raises for a bad file: every failure is a problem in its
-report.
+(Word: fonts, legacy encodings, the respondent list; workbooks: a self-assessment, or a respondent list
+on any sheet) and returns one :class:`FileReport` per file.  Nothing here raises for a bad file: every
+failure is a problem in its report.
 """
 
 from __future__ import annotations
 
 import logging
-import warnings
 from functools import lru_cache
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from automation.config import Settings
+from automation.config import LIST_FORMATS, Settings
 from automation.formats import legacy, wordfonts
 from automation.formats.sniff import FileKind, Sniffed, sniff
 from automation.formats.word import Fonts, WordDocument, read_docx
@@ -34,7 +33,7 @@ _PART_NAMES = {"header": "đầu trang", "footer": "chân trang", "footnotes": "
 @dataclass
 class FileReport:
     path: Path
-    kind: str = "unknown"  # respondent_list | document | workbook | unknown
+    kind: str = "unknown"  # respondent_list | document | workbook | spreadsheet | unknown
     unit: Unit | None = None
     problems: list[Problem] = field(default_factory=list)
     respondent_list: RespondentList | None = None
@@ -189,8 +188,8 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
 
 
-def _identify(settings: Settings, report: FileReport, heading: str, original: Path) -> Unit | None:
-    match = settings.units.find_first(heading, original.stem)
+def _identify(settings: Settings, report: FileReport, heading: str, original: Path, *more: str) -> Unit | None:
+    match = settings.units.find_first(heading, original.stem, *more)
     if match.unit is None:
         report.problems.append(problem("unit.unknown", detail=match.reason()))
     return match.unit
@@ -200,17 +199,30 @@ def _identify(settings: Settings, report: FileReport, heading: str, original: Pa
 
 def check_workbook(xlsx: Path, original: Path, settings: Settings, report: FileReport,
                    hint: Unit | None = None) -> None:
-    """A self-assessment workbook: shaped like the form (a "Mã tiêu chí" header), then checked score by
-    score against the criteria framework (computed values, never a formula's cached value)."""
+    """A workbook is classified by what its sheets hold: a "Mã tiêu chí" header makes it a self-assessment
+    (checked score by score against the criteria framework, computed values, never a formula's cached
+    value); a list header on any sheet a respondent list (read and checked as a Word list is); anything
+    else is another spreadsheet (kind "spreadsheet", ``file.unsupported``)."""
     from automation.formats import ooxml  # noqa: PLC0415
-    from automation.scoring.framework import workspace_framework  # noqa: PLC0415
-    from automation.scoring.selfassess import read_self_assessment  # noqa: PLC0415
+    from automation.formats.sheet import read_workbook  # noqa: PLC0415
 
     report.kind = "workbook"
     ooxml.refuse_dtds(xlsx)
-    if not _has_criteria_header(xlsx):
+    book = read_workbook(xlsx, settings.limits.max_uncompressed_bytes)
+    if _has_criteria_header(book):
+        _check_self_assessment(xlsx, original, settings, report, hint)
+    elif not _check_sheet_list(book, original, settings, report, hint):
+        report.kind = "spreadsheet"
         raise FileRejected("file.unsupported", detail="bảng tính không theo mẫu biểu tự đánh giá, chấm điểm "
-                                                      "(không có cột “Mã tiêu chí”)")
+                                                      "(không có cột “Mã tiêu chí”), cũng không có bảng danh sách "
+                                                      "người đã giao dịch TTHC")
+
+
+def _check_self_assessment(xlsx: Path, original: Path, settings: Settings, report: FileReport,
+                           hint: Unit | None) -> None:
+    from automation.scoring.framework import workspace_framework  # noqa: PLC0415
+    from automation.scoring.selfassess import read_self_assessment  # noqa: PLC0415
+
     sa, problems = read_self_assessment(xlsx, workspace_framework(settings))
     report.problems.extend(problems)
     if hint is not None:
@@ -220,25 +232,74 @@ def check_workbook(xlsx: Path, original: Path, settings: Settings, report: FileR
     report.unit = by_code or _identify(settings, report, sa.unit_text if sa else "", original)
 
 
-def _has_criteria_header(xlsx: Path) -> bool:
-    import openpyxl  # noqa: PLC0415  (heavy: only when a workbook arrives)
-
-    try:
-        with warnings.catch_warnings():  # openpyxl warns (in English) about every extension it drops
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise FileRejected("file.unreadable", detail=f"bảng tính hỏng ({type(exc).__name__})") from None
-    try:
-        for ws in wb.worksheets:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                rows = list(ws.iter_rows(max_row=30, max_col=12, values_only=True))
-            if any(isinstance(v, str) and "mã tiêu chí" in v.lower() for row in rows for v in row):
+def _has_criteria_header(book) -> bool:
+    """A "Mã tiêu chí" cell in the first 30 rows and 12 columns of any sheet (hidden ones too)."""
+    for sheet in book.sheets:
+        for r, row in sheet.cells.items():
+            if r <= 30 and any(c < 12 and isinstance(cell.value, str) and "mã tiêu chí" in cell.value.lower()
+                               for c, cell in row.items()):
                 return True
+    return False
+
+
+def _check_sheet_list(book, original: Path, settings: Settings, report: FileReport, hint: Unit | None) -> bool:
+    """Read the workbook's respondent list, if it has one, as ``check_word`` reads a Word list.
+
+    Fonts are not judged in a workbook (the plan's Times New Roman rule is for Word documents; Excel's
+    own default is Calibri); legacy encodings are, since they change what the cells say.
+    """
+    from automation.lists.from_sheet import find_sheet_list  # noqa: PLC0415
+
+    found = find_sheet_list(book, decode_legacy)
+    if found is None:
         return False
-    finally:
-        wb.close()
+    view, rl = found.view, found.respondent_list
+    report.kind = "respondent_list"
+    problems = [p for p in format_problems(view.document) if p.code.startswith("encoding.")]
+    heading = rl.heading if rl and rl.heading else view.titles
+    report.unit = hint or _identify(settings, report, " ".join(heading), original, view.sheet.name)
+    if rl is None:
+        problems.append(table_missing(view.document))
+    else:
+        report.respondent_list = rl
+        problems.extend(check_list(rl, report.unit, settings))
+    part = view.label if len(book.visible) > 1 else None
+    report.problems.extend(_on_sheet(p, part, rl) for p in problems)
+    return True
+
+
+def _on_sheet(p: Problem, part: str | None, rl: RespondentList | None) -> Problem:
+    """A finding located in a sheet's terms: its sheet (when the workbook has several), and "danh sách"
+    rather than "bảng thứ 1 của văn bản" for the list's table."""
+    loc = p.location
+    if loc is None and part is None:
+        return p
+    loc = loc or Location()
+    if loc.area is None and loc.table is not None:
+        area = "danh sách" if rl is not None and loc.table == rl.table else f"bảng thứ {loc.table} của trang tính"
+        loc = replace(loc, area=area)
+    if part is not None and loc.part is None:
+        loc = replace(loc, part=part)
+    return replace(p, location=loc)
+
+
+def _list_format_problem(rep: FileReport, settings: Settings) -> Problem | None:
+    """list.not_word when a list came in a file family ``[list] formats`` does not allow.
+
+    The family is the file's content, except for a web page: web software saves its HTML tables as .xls
+    ("Xuất Excel") or .doc ("Xuất Word"), and the commune opens, and sends, it as what its name says.
+    """
+    detail, suffix = rep.sniffed.detail, rep.path.suffix.lower()
+    if rep.sniffed.kind in _SHEET_KINDS:
+        family = "excel"
+    elif rep.sniffed.kind is FileKind.HTML and suffix in _SHEET_SUFFIXES:
+        family, detail = "excel", f"{detail} mang đuôi {suffix}"
+    else:
+        family = "word"
+    allowed = settings.list_rules.formats
+    if family in allowed:
+        return None
+    return problem("list.not_word", allowed=" hoặc ".join(LIST_FORMATS[f] for f in allowed), detail=detail)
 
 
 # --- the pipeline -------------------------------------------------------------------------------
@@ -246,6 +307,7 @@ def _has_criteria_header(xlsx: Path) -> bool:
 _WORD_KINDS = {FileKind.DOCX, FileKind.DOC, FileKind.RTF, FileKind.HTML, FileKind.ODT}
 _SHEET_KINDS = {FileKind.XLSX, FileKind.XLS, FileKind.ODS}
 _MACRO_WORD_SUFFIXES = {".docm", ".dotm"}
+_SHEET_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".xlt", ".xltx", ".xltm", ".ods", ".ots"}
 
 
 def check_paths(paths: list[Path], settings: Settings, progress=None,
@@ -303,6 +365,8 @@ def check_paths(paths: list[Path], settings: Settings, progress=None,
             except Exception as exc:  # never a traceback for a commune's file; the log keeps the detail
                 log.exception("unexpected failure reading %s", rep.path)
                 rep.problems.append(problem("file.unreadable", detail=f"lỗi khi đọc tệp ({type(exc).__name__})"))
+            if rep.kind == "respondent_list" and (wrong := _list_format_problem(rep, settings)) is not None:
+                rep.problems.insert(0, wrong)  # with every content finding, so one letter says it all
             if progress:
                 progress(rep)
     return reports

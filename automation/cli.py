@@ -18,7 +18,8 @@ from automation.problems import CchcError, Severity, UsageError, problem
 
 VERDICTS = {"accepted": "ĐẠT", "accepted_with_warnings": "ĐẠT (có cảnh báo)", "rejected": "KHÔNG ĐẠT"}
 KINDS = {"respondent_list": "danh sách người đã giao dịch TTHC", "document": "văn bản Word",
-         "workbook": "biểu tự chấm điểm (Excel)", "unknown": "không xác định"}
+         "workbook": "biểu tự chấm điểm (Excel)", "spreadsheet": "bảng tính khác (Excel)",
+         "unknown": "không xác định"}
 
 
 class _Formatter(click.HelpFormatter):

@@ -264,8 +264,7 @@ class Desk:
         problems = list(rep.problems)
         unit = rep.unit
         sniffed = rep.sniffed
-        if sniffed is not None and sniffed.kind not in _OFFICE or (
-                rep.kind == "workbook" and [p.code for p in problems] == ["file.unsupported"]):
+        if sniffed is not None and sniffed.kind not in _OFFICE or rep.kind == "spreadsheet":
             kind = m.EVIDENCE  # anything else a known unit sends: scans, photos, other spreadsheets
             problems = [p for p in problems if p.code != "file.unsupported"]
             if unit is None:
