@@ -20,7 +20,7 @@ from automation.formats.sniff import FileKind, Sniffed, sniff
 from automation.formats.word import Fonts, WordDocument, read_docx
 from automation.lists.columns import accepted_names
 from automation.lists.extract import find_list, largest_table_headers, looks_like_list_title
-from automation.lists.model import COLUMN_TITLES, RespondentList
+from automation.lists.model import AREA, COLUMN_TITLES, RespondentList
 from automation.lists.rules import check_list
 from automation.problems import CchcError, FileRejected, Location, Problem, Severity, problem
 from automation.units import Unit
@@ -170,7 +170,16 @@ def check_word(docx: Path, original: Path, settings: Settings, report: FileRepor
         report.problems.append(table_missing(doc))
         return
     report.respondent_list = rl
+    report.problems[:] = [_in_list(p, rl) for p in report.problems]
     report.problems.extend(check_list(rl, report.unit, settings))
+
+
+def _in_list(p: Problem, rl: RespondentList) -> Problem:
+    """A formatting finding confined to the list's table is located as "danh sách", not by table number."""
+    loc = p.location
+    if loc is None or loc.area is not None or loc.table not in rl.tables:
+        return p
+    return replace(p, location=replace(loc, area=AREA))
 
 
 def table_missing(doc: WordDocument) -> Problem:
@@ -276,7 +285,7 @@ def _on_sheet(p: Problem, part: str | None, rl: RespondentList | None) -> Proble
         return p
     loc = loc or Location()
     if loc.area is None and loc.table is not None:
-        area = "danh sách" if rl is not None and loc.table == rl.table else f"bảng thứ {loc.table} của trang tính"
+        area = AREA if rl is not None and loc.table == rl.table else f"bảng thứ {loc.table} của trang tính"
         loc = replace(loc, area=area)
     if part is not None and loc.part is None:
         loc = replace(loc, part=part)

@@ -42,6 +42,7 @@ def test_list_in_arial_and_hansi_trap(tmp_path, settings):
     [rep] = check_paths([path], settings)
     [finding] = rep.problems
     assert "“Tahoma”" in finding.message and finding.location.table == 1
+    assert finding.location.describe() == "danh sách"  # the commune's word for that table, never "bảng 1"
 
 
 def test_document_gets_font_findings_but_no_list_rules(tmp_path, settings):
