@@ -210,7 +210,7 @@ def summarise_pass(result) -> str:
 @_help
 def forms_cmd(workspace: Path | None) -> int:
     """Tạo biểu mẫu gửi các xã: mẫu danh sách và biểu tự chấm điểm của từng đơn vị."""
-    from automation.scoring.forms import write_forms  # noqa: PLC0415
+    from automation.forms.self_assessment import write_forms  # noqa: PLC0415
     from automation.scoring.framework import workspace_framework  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     framework = workspace_framework(settings)
@@ -229,7 +229,7 @@ def forms_cmd(workspace: Path | None) -> int:
 @_help
 def recompute_cmd(workspace: Path | None) -> int:
     """Tính lại điểm, chỉ số, xếp hạng và ghi bảng thẩm định (khi tệp không mở trong Excel)."""
-    from automation.scoring.appraisal import recompute, workbook_path  # noqa: PLC0415
+    from automation.appraisal.workbook import recompute, workbook_path  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     table = recompute(settings)
     for note in table.invalid:
@@ -274,8 +274,8 @@ def watch_cmd(workspace: Path | None) -> int:
 @_help
 def submissions_cmd(as_json: bool, workspace: Path | None) -> int:
     """Liệt kê sổ theo dõi hồ sơ đã nhận."""
-    from automation.intake.ledger import LEDGER_NAME, Ledger  # noqa: PLC0415
-    from automation.intake.model import KIND_NAMES  # noqa: PLC0415
+    from automation.ledger.db import LEDGER_NAME, Ledger  # noqa: PLC0415
+    from automation.ledger.records import KIND_NAMES  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     with Ledger(settings.path(LEDGER_NAME)) as ledger:
         subs = ledger.all()
@@ -337,8 +337,8 @@ def survey_sample_cmd(per_unit: int | None, seed: int | None, replace: bool, wor
 @_help
 def survey_forms_cmd(workspace: Path | None) -> int:
     """In phiếu điều tra của từng đơn vị và tạo bảng nhập phiếu."""
-    from automation.intake.ledger import LEDGER_NAME, Ledger  # noqa: PLC0415
-    from automation.survey.forms import write_survey_forms  # noqa: PLC0415
+    from automation.ledger.db import LEDGER_NAME, Ledger  # noqa: PLC0415
+    from automation.forms.survey import write_survey_forms  # noqa: PLC0415
     from automation.survey.questions import workspace_questions  # noqa: PLC0415
     from automation.survey.sample import load_people  # noqa: PLC0415
     settings = _workspace_settings(workspace)
@@ -358,7 +358,7 @@ def survey_forms_cmd(workspace: Path | None) -> int:
 @_help
 def survey_import_cmd(file: str, workspace: Path | None) -> int:
     """Nhập bảng nhập phiếu đã điền (thay cho lần nhập trước), tính điểm điều tra XHH."""
-    from automation.survey.service import import_entry  # noqa: PLC0415
+    from automation.appraisal.survey import import_entry  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     [path] = _existing_files((file,))
     summary = import_entry(settings, path)
@@ -439,7 +439,7 @@ def _workspace_settings_or_default():
 def status_cmd(send_mail: bool, dry_run: bool, workspace: Path | None) -> int:
     """Lập bảng trạng thái tiếp nhận hồ sơ của từng đơn vị (và gửi thư nếu yêu cầu)."""
     from automation import clock  # noqa: PLC0415
-    from automation.status import mail  # noqa: PLC0415
+    from automation import mail  # noqa: PLC0415
     from automation.status.workbook import write_status  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     today = clock.now().date()
@@ -474,7 +474,7 @@ def status_cmd(send_mail: bool, dry_run: bool, workspace: Path | None) -> int:
 def send_drafts_cmd(dry_run: bool, workspace: Path | None) -> int:
     """Gửi các dự thảo đã sẵn sàng trình ký (kèm PDF) tới người ký; không gửi lại bản đã gửi."""
     from automation.documents.send import send_drafts  # noqa: PLC0415
-    from automation.status.mail import MailError  # noqa: PLC0415
+    from automation.mail import MailError  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     try:
         r = send_drafts(settings, dry_run=dry_run)
@@ -502,9 +502,9 @@ def demo_cmd(directory: Path | None, dry_run: bool, only_lists: bool) -> int:
     """Chạy thử cả năm trên dữ liệu mẫu của 28 đơn vị: danh sách, biểu tự chấm, tài liệu kiểm chứng,
     điều tra, thẩm định, dự thảo văn bản, bảng trạng thái và thư điện tử."""
     if only_lists:
-        from automation.demo_run import run_demo  # noqa: PLC0415
+        from automation.demo.lists import run_demo  # noqa: PLC0415
         return run_demo(directory, echo=click.echo)
-    from automation.demo_year import run_year_demo  # noqa: PLC0415
+    from automation.demo.year import run_year_demo  # noqa: PLC0415
     return run_year_demo(directory, echo=click.echo, dry_run=dry_run)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from automation.scoring.appraisal import (MAX_NOTES, NOTES_ROW, TH_HEADERS, THAM_DINH, TONG_HOP, compute_table,
+from automation.appraisal.workbook import (MAX_NOTES, NOTES_ROW, TH_HEADERS, THAM_DINH, TONG_HOP, compute_table,
                                           table_from_values)
 
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from automation.check import check_paths  # noqa: E402
 from automation.config import default_settings  # noqa: E402
-from automation.demo import make_sample_lists  # noqa: E402
+from automation.demo.samples import make_sample_lists  # noqa: E402
 from automation.formats.convert import find_soffice  # noqa: E402
 
 

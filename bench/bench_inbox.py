@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from automation.config import init_workspace, load_settings  # noqa: E402
-from automation.demo import make_sample_lists  # noqa: E402
-from automation.intake.ledger import LEDGER_NAME, Ledger  # noqa: E402
+from automation.demo.samples import make_sample_lists  # noqa: E402
+from automation.ledger.db import LEDGER_NAME, Ledger  # noqa: E402
 from automation.intake.service import process_once, watch  # noqa: E402
 from bench.bench_check import machine  # noqa: E402
 

@@ -23,7 +23,7 @@ import openpyxl  # noqa: E402
 from automation.config import load_settings  # noqa: E402
 from automation.scoring.framework import load_framework  # noqa: E402
 from automation.survey.entry import read_entry_workbook  # noqa: E402
-from automation.survey.forms import write_survey_forms  # noqa: E402
+from automation.forms.survey import write_survey_forms  # noqa: E402
 from automation.survey.model import ANSWERS, SampledPerson  # noqa: E402
 from automation.survey.points import survey_points  # noqa: E402
 from automation.survey.questions import load_questions  # noqa: E402

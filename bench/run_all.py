@@ -56,7 +56,7 @@ def stage(label: str, fn, *args) -> float:
 
 def make_lists(ws: Path) -> str:
     from automation.config import load_settings
-    from automation.demo import make_sample_lists
+    from automation.demo.samples import make_sample_lists
 
     files = make_sample_lists(ws / "mau", load_settings(ws))
     for f in files:
@@ -74,7 +74,7 @@ def intake(ws: Path) -> str:
 
 def forms(ws: Path) -> str:
     from automation.config import load_settings
-    from automation.scoring.forms import write_forms
+    from automation.forms.self_assessment import write_forms
     from automation.scoring.framework import workspace_framework
 
     s = load_settings(ws)
@@ -84,7 +84,7 @@ def forms(ws: Path) -> str:
 
 def appraisal(ws: Path) -> str:
     from automation.config import load_settings
-    from automation.scoring.appraisal import Row, Table, compute_table, recompute, workbook_path, write_workbook
+    from automation.appraisal.workbook import Row, Table, compute_table, recompute, workbook_path, write_workbook
     from automation.scoring.framework import workspace_framework
 
     s = load_settings(ws)
@@ -100,7 +100,7 @@ def appraisal(ws: Path) -> str:
 
 def survey(ws: Path) -> str:
     from automation.config import load_settings
-    from automation.survey.forms import write_survey_forms
+    from automation.forms.survey import write_survey_forms
     from automation.survey.model import SampledPerson
     from automation.survey.questions import load_questions
 

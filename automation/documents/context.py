@@ -13,7 +13,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from automation.config import Settings
-from automation.intake import model as m
+from automation.ledger import records as m
 from automation.problems import UsageError
 from automation.scoring.index import FINAL, PROVISIONAL, UnitResult
 

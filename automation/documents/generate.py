@@ -20,7 +20,7 @@ from pathlib import Path
 from automation import clock
 from automation.config import Settings
 from automation.documents.render import TEMP_PREFIX, render_docx, template_path, template_variables
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.problems import CchcError, Problem, UsageError, problem
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ NOT_OURS = "không do chương trình ghi"
 
 def _why_keep(settings: Settings, ledger: Ledger, path: Path) -> str | None:
     """Why ``path`` must be kept, or None when it is exactly what the tool last wrote there (unsent, closed)."""
-    from automation.scoring.appraisal import open_in_excel  # noqa: PLC0415  (Office owner files ~$name)
+    from automation.appraisal.workbook import open_in_excel  # noqa: PLC0415  (Office owner files ~$name)
 
     row = ledger.db.execute("SELECT sha256, sent_at FROM drafts WHERE path = ?", (_rel(settings, path),)).fetchone()
     if row is None:
@@ -159,7 +159,7 @@ def write_draft(settings: Settings, kind: str, unit_code: str | None, template_n
 def appraisal_table(settings: Settings):
     """The appraisal table, computed once: rebuilt (and the workbook written) as usual; while Excel has the
     workbook open, computed from the workbook as saved (plus the ledger's files) without writing it."""
-    from automation.scoring.appraisal import (compute_table, read_workbook, rebuild,  # noqa: PLC0415
+    from automation.appraisal.workbook import (compute_table, read_workbook, rebuild,  # noqa: PLC0415
                                               rebuild_table, workbook_path)
     from automation.scoring.framework import workspace_framework  # noqa: PLC0415
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from automation import clock
 from automation.config import Settings
 from automation.documents.generate import DRAFTS_DIR, export_pdfs
-from automation.intake.ledger import LEDGER_NAME, Ledger
-from automation.status.mail import MailError, MailSettings, send, write_dry_run
+from automation.ledger.db import LEDGER_NAME, Ledger
+from automation.mail import MailError, MailSettings, send, write_dry_run
 from automation.status.workbook import nfc
 
 log = logging.getLogger(__name__)

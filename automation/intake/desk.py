@@ -32,9 +32,9 @@ from automation import clock
 from automation.check import FileReport, check_paths
 from automation.config import Settings
 from automation.formats.sniff import FileKind
-from automation.intake import model as m
-from automation.intake.ledger import LEDGER_NAME, Ledger
-from automation.intake.lock import WorkspaceLock
+from automation.ledger import records as m
+from automation.ledger.db import LEDGER_NAME, Ledger
+from automation.lock import WorkspaceLock
 from automation.problems import CchcError, Problem, Severity, problem
 from automation.units import Unit
 
@@ -308,7 +308,7 @@ class Desk:
 
     def _file_survey_entry(self, c: Claim) -> None:
         """The office's filled survey entry workbook: imported (replacing the earlier import), archived."""
-        from automation.survey.service import import_entry  # noqa: PLC0415
+        from automation.appraisal.survey import import_entry  # noqa: PLC0415
 
         summary = import_entry(self.settings, c.path, submission_id=c.row_id, rebuild_appraisal=False)
         with self.ledger.transaction():
@@ -345,7 +345,7 @@ class Desk:
 
     # --- feedback --------------------------------------------------------------------------------
     def write_missing_feedback(self) -> None:
-        from automation.intake.feedback import write_feedback  # noqa: PLC0415 (python-docx)
+        from automation.documents.letters import write_feedback  # noqa: PLC0415 (python-docx)
 
         latest: dict[str, dict[str, m.Submission]] = {}
         for sub in self.ledger.all():
@@ -380,7 +380,7 @@ class Desk:
 
     def refresh_appraisal(self) -> Path | None:
         """Rebuild the appraisal workbook after new scores or evidence (kept as is while Excel has it open)."""
-        from automation.scoring.appraisal import rebuild, workbook_path  # noqa: PLC0415
+        from automation.appraisal.workbook import rebuild, workbook_path  # noqa: PLC0415
 
         try:
             return workbook_path(self.settings) if rebuild(self.settings) is not None else None

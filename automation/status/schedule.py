@@ -25,7 +25,7 @@ import time
 
 from automation import clock
 from automation.config import Settings
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.status.workbook import STATUS_FOLDER, nfc
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ def send_weekly_status(settings: Settings, now: dt.datetime | None = None, *, sl
                        dry_run: bool = False) -> str | None:
     """Send this week's status if due (see the module docstring); a Vietnamese line for the log, or None when
     there was nothing to do (not due, already sent, another sender at work, inside the back-off window)."""
-    from automation.status import mail as status_mail  # noqa: PLC0415
+    import automation.mail as status_mail  # noqa: PLC0415
     from automation.status.workbook import write_status  # noqa: PLC0415
 
     if settings.mail is None:

@@ -19,8 +19,8 @@ from pathlib import Path
 from automation import clock
 from automation.formats.excel import put_text
 from automation.config import Settings
-from automation.intake.ledger import LEDGER_NAME, Ledger
-from automation.intake.model import (ARCHIVED, EVIDENCE, KIND_DEADLINES, KIND_NAMES, REPORT, RESPONDENT_LIST,
+from automation.ledger.db import LEDGER_NAME, Ledger
+from automation.ledger.records import (ARCHIVED, EVIDENCE, KIND_DEADLINES, KIND_NAMES, REPORT, RESPONDENT_LIST,
                                      WORKBOOK, Submission)
 
 STATUS_FOLDER = ("outbox", "trang-thai")
@@ -142,7 +142,7 @@ def _survey_progress(ledger: Ledger) -> dict[str, tuple[int, int]]:
 
 def _appraisal(settings: Settings) -> tuple[dict[str, tuple[int, int]], dict[str, object]]:
     """unit -> (criteria with an appraised score, criteria), unit -> UnitResult; empty without a workbook."""
-    from automation.scoring.appraisal import compute_table, read_workbook, workbook_path  # noqa: PLC0415
+    from automation.appraisal.workbook import compute_table, read_workbook, workbook_path  # noqa: PLC0415
     from automation.scoring.framework import workspace_framework  # noqa: PLC0415
 
     path = workbook_path(settings)

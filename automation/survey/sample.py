@@ -15,8 +15,8 @@ from pathlib import Path
 
 from automation import clock, vntext
 from automation.config import Settings
-from automation.intake import model as m
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger import records as m
+from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.problems import Severity
 from automation.survey.model import SampledPerson
 

@@ -10,9 +10,9 @@ import pytest
 
 from automation.config import default_settings
 from automation.documents import context as ctx
-from automation.intake.model import ARCHIVED, QUARANTINED, SUPERSEDED, Submission
+from automation.ledger.records import ARCHIVED, QUARANTINED, SUPERSEDED, Submission
 from automation.problems import UsageError
-from automation.scoring.appraisal import Row, Table
+from automation.appraisal.workbook import Row, Table
 from automation.scoring.framework import parse_rows
 from automation.scoring.index import UnitInput, compute
 from automation.units import UnitRegistry

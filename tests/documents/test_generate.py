@@ -16,7 +16,7 @@ import pytest
 from automation.config import init_workspace, load_settings
 from automation.documents import generate as gen
 from automation.documents.generate import Draft, generate, sha256_of, write_draft
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.problems import CchcError, Severity
 from tests.documents.test_render import make_template
 
@@ -172,7 +172,7 @@ def all_text(path: Path) -> str:
 
 def final_workspace(root: Path, spread: bool = True):
     """A workspace whose appraisal is complete: every criterion appraised, every unit surveyed."""
-    from automation.scoring.appraisal import Row, Table, compute_table, workbook_path, write_workbook
+    from automation.appraisal.workbook import Row, Table, compute_table, workbook_path, write_workbook
     from automation.scoring.framework import workspace_framework
 
     ws = init_workspace(root)
@@ -251,7 +251,7 @@ def test_a_template_missing_a_variable_stops_before_any_file_is_written(ws):
 
 def test_the_workbook_open_in_excel_is_read_not_written(tmp_path, monkeypatch):
     _context_module()
-    from automation.scoring.appraisal import workbook_path
+    from automation.appraisal.workbook import workbook_path
 
     settings, _ = final_workspace(tmp_path / "ws")
     path = workbook_path(settings)

@@ -13,8 +13,8 @@ from automation.config import init_workspace, load_settings
 from automation.documents.generate import write_draft
 from automation.documents.send import EDITED, MISSING, awaiting_signature, send_drafts
 from automation.formats.convert import Converter
-from automation.intake.ledger import LEDGER_NAME, Ledger
-from automation.status.mail import MailError
+from automation.ledger.db import LEDGER_NAME, Ledger
+from automation.mail import MailError
 from tests.documents.test_generate import staff_edit
 from tests.documents.test_render import make_template
 from tests.status.test_status import Store, smtp_server  # noqa: F401  (fixture)

@@ -4,7 +4,7 @@ import openpyxl
 
 from automation.config import default_settings
 from automation.formats.excel import append_row
-from automation.survey.forms import write_survey_forms
+from automation.forms.survey import write_survey_forms
 from automation.survey.model import SampledPerson
 from automation.survey.questions import load_questions
 

@@ -21,7 +21,7 @@ import pytest
 from docx import Document
 
 from automation.config import init_workspace
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger.db import LEDGER_NAME, Ledger
 from tests.builders import list_document, person_rows
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")

@@ -15,7 +15,7 @@ from docx import Document
 from automation.cli import main
 from automation.config import load_settings
 from automation.intake.desk import Desk
-from automation.intake.ledger import LEDGER_NAME, SCHEMA_VERSION, Ledger
+from automation.ledger.db import LEDGER_NAME, SCHEMA_VERSION, Ledger
 from automation.intake.service import process_once
 from tests.builders import list_document, person_rows
 
@@ -179,7 +179,7 @@ def test_a_new_ledger_opened_by_many_at_once(tmp_path):
 
 def test_lock_is_reentrant_and_a_pass_sweeps_interrupted_workbook_writes(ws):
     from automation.intake.desk import LOCK_NAME
-    from automation.intake.lock import WorkspaceLock
+    from automation.lock import WorkspaceLock
 
     leftover = ws / "outbox" / ".~cchc-0123abcd.xlsm"  # a rebuild killed before its os.replace
     leftover.write_bytes(b"half")

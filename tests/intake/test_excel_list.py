@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from automation.config import load_settings
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.intake.service import process_once
 from automation.problems import CATALOG
 from automation.status.workbook import KIND_SUBCOLUMNS, SHEET_SUMMARY, SHEET_UNITS, write_status

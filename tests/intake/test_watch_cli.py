@@ -11,7 +11,7 @@ import time
 import pytest
 
 from automation.config import init_workspace
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger.db import LEDGER_NAME, Ledger
 from tests.builders import list_document
 
 

@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from automation.config import load_settings
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.status.schedule import DRY_RUN_KIND, KIND, due, last_failures, send_weekly_status, week_key
 from tests.status.test_status import Store, _free_port, smtp_server  # noqa: F401  (fixture)
 

@@ -16,10 +16,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from automation.config import load_settings
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.intake.service import process_once
-from automation.status import mail as status_mail
-from automation.status.mail import MailError, MailSettings, build_message, send, summary_lines, write_dry_run
+import automation.mail as status_mail
+from automation.mail import MailError, MailSettings, build_message, send, summary_lines, write_dry_run
 from automation.status.workbook import (EXPECTED_KINDS, KIND_SUBCOLUMNS, SHEET_SUMMARY, SHEET_UNITS, put_text,
                                         unit_headers, write_status)
 from tests.builders import list_document, person_rows
@@ -159,7 +159,7 @@ def test_commune_text_starting_with_equals_stays_text(ws, tmp_path):
 
 
 def test_appraisal_and_survey_progress(ws):
-    from automation.scoring.appraisal import compute_table, rebuild_table, workbook_path, write_workbook
+    from automation.appraisal.workbook import compute_table, rebuild_table, workbook_path, write_workbook
     from automation.scoring.framework import workspace_framework
 
     settings = load_settings(ws)

@@ -11,9 +11,9 @@ import pytest
 
 from automation.cli import main
 from automation.config import load_settings
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.intake.service import process_once
-from automation.scoring.appraisal import workbook_path
+from automation.appraisal.workbook import workbook_path
 from automation.survey.model import ANSWERS, NO_ANSWER
 from automation.survey.sample import draw_sample, load_people
 from tests.builders import list_document, person_rows

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from automation import clock
 from automation.config import Settings
-from automation.intake.model import EVIDENCE, KIND_DEADLINES, KIND_NAMES
+from automation.ledger.records import EVIDENCE, KIND_DEADLINES, KIND_NAMES
 from automation.status.workbook import collect, next_deadlines, nfc, summarize
 
 log = logging.getLogger(__name__)

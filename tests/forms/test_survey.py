@@ -16,8 +16,8 @@ from openpyxl.utils import range_boundaries
 
 from automation.formats.convert import find_soffice
 from automation.formats.word import read_docx
-from automation.survey import forms as survey_forms
-from automation.survey.forms import ANSWER_HEADERS, BOX, ENTRY_HEADERS, write_survey_forms
+from automation.forms import survey as survey_forms
+from automation.forms.survey import ANSWER_HEADERS, BOX, ENTRY_HEADERS, write_survey_forms
 from automation.survey.model import ANSWERS, ENTRY_SHEET, QUESTION_HEADERS, SampledPerson
 from automation.survey.questions import load_questions
 

@@ -24,7 +24,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from automation.config import Settings
-from automation.intake.model import KIND_DEADLINES, KIND_FOLDERS, KIND_NAMES, Submission
+from automation.ledger.records import KIND_DEADLINES, KIND_FOLDERS, KIND_NAMES, Submission
 from automation.problems import Problem, Severity
 from automation.units import Unit
 from automation.vntext import nfc

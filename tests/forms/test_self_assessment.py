@@ -12,7 +12,7 @@ from docx.enum.section import WD_ORIENT
 from automation.check import check_paths
 from automation.formats.word import read_docx
 from automation.lists.model import COLUMN_TITLES, COLUMNS
-from automation.scoring.forms import HEADER_ROW, SCORE_HEADERS, write_forms
+from automation.forms.self_assessment import HEADER_ROW, SCORE_HEADERS, write_forms
 from automation.scoring.framework import HEADERS, load_framework, parse_rows
 
 

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from automation import demo
+from automation.demo import samples as demo
 from automation.check import check_paths
 from automation.config import default_settings
 from automation.formats.sniff import FileKind

@@ -19,8 +19,8 @@ from docx.shared import Mm, Pt
 from automation.config import default_settings
 from automation.formats.convert import find_soffice
 from automation.formats.word import read_docx
-from automation.intake.feedback import TEMP_PREFIX, date_line, feedback_stem, write_feedback
-from automation.intake.model import RESPONDENT_LIST, UNKNOWN, WORKBOOK, Submission
+from automation.documents.letters import TEMP_PREFIX, date_line, feedback_stem, write_feedback
+from automation.ledger.records import RESPONDENT_LIST, UNKNOWN, WORKBOOK, Submission
 from automation.problems import Location, problem
 
 NOW = dt.datetime(2021, 10, 26, 8, 30)

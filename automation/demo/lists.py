@@ -47,8 +47,8 @@ def run_demo(directory: Path | None, echo=print) -> int:
 
 def _run(directory: Path, settings, echo) -> int:
     from automation.cli import STATUSES, VERDICTS  # noqa: PLC0415
-    from automation.demo import make_sample_lists  # noqa: PLC0415
-    from automation.intake.model import KIND_NAMES  # noqa: PLC0415
+    from automation.demo.samples import make_sample_lists  # noqa: PLC0415
+    from automation.ledger.records import KIND_NAMES  # noqa: PLC0415
     from automation.intake.service import process_once  # noqa: PLC0415
 
     t0 = time.perf_counter()

@@ -12,7 +12,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from automation.intake.model import ARCHIVED, PROCESSING, SUPERSEDED, Submission
+from automation.ledger.records import ARCHIVED, PROCESSING, SUPERSEDED, Submission
 
 LEDGER_NAME = "so-theo-doi.sqlite3"
 

@@ -6,8 +6,8 @@ import logging
 from pathlib import Path
 
 from automation.config import Settings
-from automation.intake import model as m
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger import records as m
+from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.problems import CchcError
 from automation.scoring.framework import Framework
 from automation.scoring.selfassess import SelfAssessment, read_self_assessment

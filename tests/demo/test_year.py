@@ -7,10 +7,10 @@ import os
 import openpyxl
 import pytest
 
-from automation import demo_year
+from automation.demo import year as demo_year
 from automation.config import load_settings
-from automation.intake.ledger import LEDGER_NAME, Ledger
-from automation.scoring.appraisal import workbook_path
+from automation.ledger.db import LEDGER_NAME, Ledger
+from automation.appraisal.workbook import workbook_path
 
 pytestmark = pytest.mark.libreoffice
 

@@ -322,7 +322,7 @@ def recompute(settings: Settings) -> Table:
 
 def rebuild_table(settings: Settings, framework: Framework, existing: Table | None) -> Table:
     """Self-scores and evidence from the ledger's latest files; the council's input from ``existing``."""
-    from automation.scoring.sources import latest_inputs  # noqa: PLC0415
+    from automation.appraisal.sources import latest_inputs  # noqa: PLC0415
 
     own, evidence = latest_inputs(settings, framework)
     typed = {(r.unit_code, r.code): r for r in existing.rows} if existing else {}
@@ -339,7 +339,7 @@ def rebuild_table(settings: Settings, framework: Framework, existing: Table | No
                             evidence_text=line.evidence if line else ""))
     survey = dict(existing.survey) if existing else {}
     table = Table(rows, survey)
-    from automation.survey.service import unit_surveys  # noqa: PLC0415
+    from automation.appraisal.survey import unit_surveys  # noqa: PLC0415
 
     surveys = unit_surveys(settings)
     if surveys:  # imported answers decide the survey points of the sampled units
@@ -356,7 +356,7 @@ def rebuild(settings: Settings) -> Table | None:
     Holds the workspace lock (re-entrant: the desk already holds it during a pass), so a rebuild from the
     command line and one after an inbox pass never write the workbook at the same time."""
     from automation.intake.desk import LOCK_NAME  # noqa: PLC0415
-    from automation.intake.lock import WorkspaceLock  # noqa: PLC0415
+    from automation.lock import WorkspaceLock  # noqa: PLC0415
 
     with WorkspaceLock(settings.path(LOCK_NAME)):
         return _rebuild(settings)

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from automation.cli import main
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger.db import LEDGER_NAME, Ledger
 
 
 @pytest.mark.libreoffice

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from automation.demo_run import _fresh_workspace
+from automation.demo.lists import _fresh_workspace
 
 SEED = 2021
 LATE_POSITION = -1  # the last unit's list arrives after the deadline (30/10)
@@ -94,13 +94,13 @@ def _fill_self_assessment(form: Path, target: Path, scores: dict, evidence: dict
 
 def _run(directory: Path, settings, echo, dry_run: bool) -> int:
     from automation import vntext  # noqa: PLC0415
-    from automation.demo import make_sample_lists  # noqa: PLC0415
+    from automation.demo.samples import make_sample_lists  # noqa: PLC0415
     from automation.documents.generate import generate  # noqa: PLC0415
     from automation.intake.service import process_once  # noqa: PLC0415
-    from automation.scoring.appraisal import recompute, workbook_path  # noqa: PLC0415
-    from automation.scoring.forms import write_forms  # noqa: PLC0415
+    from automation.appraisal.workbook import recompute, workbook_path  # noqa: PLC0415
+    from automation.forms.self_assessment import write_forms  # noqa: PLC0415
     from automation.scoring.framework import APPRAISAL, workspace_framework  # noqa: PLC0415
-    from automation.survey.forms import write_survey_forms  # noqa: PLC0415
+    from automation.forms.survey import write_survey_forms  # noqa: PLC0415
     from automation.survey.model import ANSWERS  # noqa: PLC0415
     from automation.survey.questions import workspace_questions  # noqa: PLC0415
     from automation.survey.sample import draw_sample, save_sample  # noqa: PLC0415
@@ -278,7 +278,7 @@ class _Inbox:
 
 def _status_mail(settings, echo, dry_run: bool) -> tuple[Path, str]:
     from automation import clock  # noqa: PLC0415
-    from automation.status import mail  # noqa: PLC0415
+    from automation import mail  # noqa: PLC0415
     from automation.status.workbook import write_status  # noqa: PLC0415
 
     today = clock.now().date()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from automation import clock
 from automation.config import Settings
-from automation.intake.ledger import LEDGER_NAME, Ledger
+from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.problems import Problem
 from automation.scoring.framework import workspace_framework
 from automation.survey.sample import load_people
@@ -46,7 +46,7 @@ def import_entry(settings: Settings, path: Path, submission_id: int | None = Non
                            [(f.form_code, q, a) for f in result.forms for q, a in f.answers.items()])
     summary = ImportSummary(len(result.forms), result.problems, units=unit_surveys(settings) or {})
     if rebuild_appraisal:
-        from automation.scoring.appraisal import rebuild, workbook_path  # noqa: PLC0415
+        from automation.appraisal.workbook import rebuild, workbook_path  # noqa: PLC0415
         if rebuild(settings) is not None:
             summary.appraisal = workbook_path(settings)
     return summary
