@@ -184,14 +184,14 @@ def _workspace_settings(workspace: Path | None):
 @_help
 def process_cmd(workspace: Path | None) -> int:
     """Xử lý một lượt mọi tệp đang chờ trong inbox/ rồi thoát."""
-    from automation.intake.service import process_once  # noqa: PLC0415
+    from automation.app import process_inbox  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     with click.progressbar(length=1, label="Đang xử lý", show_pos=True, file=sys.stderr) as bar:
         def grow(n: int) -> None:  # files are known only as they settle: the bar grows by batches
             bar.length = (bar.length if bar.pos else 0) + n
             bar.render_progress()
 
-        result = process_once(settings, progress=lambda _rep: bar.update(1), on_batch=grow)
+        result = process_inbox(settings, progress=lambda _rep: bar.update(1), on_batch=grow)
     click.echo(summarise_pass(result))
     return 0
 
@@ -229,7 +229,8 @@ def forms_cmd(workspace: Path | None) -> int:
 @_help
 def recompute_cmd(workspace: Path | None) -> int:
     """Tính lại điểm, chỉ số, xếp hạng và ghi bảng thẩm định (khi tệp không mở trong Excel)."""
-    from automation.appraisal.workbook import recompute, workbook_path  # noqa: PLC0415
+    from automation.app import recompute  # noqa: PLC0415
+    from automation.appraisal.workbook import workbook_path  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     table = recompute(settings)
     for note in table.invalid:
@@ -245,8 +246,8 @@ def recompute_cmd(workspace: Path | None) -> int:
 def watch_cmd(workspace: Path | None) -> int:
     """Theo dõi inbox/ liên tục, xử lý tệp ngay khi chép xong (Ctrl+C để dừng)."""
     import threading  # noqa: PLC0415
-    from automation.intake.service import watch  # noqa: PLC0415
-    from automation.status.schedule import send_weekly_status  # noqa: PLC0415
+    from automation.app import watch  # noqa: PLC0415
+    from automation.app import send_weekly_status  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     stop = threading.Event()
     click.echo(f"Đang theo dõi {settings.path('inbox')} (Ctrl+C để dừng)…")
@@ -278,7 +279,7 @@ def submissions_cmd(as_json: bool, workspace: Path | None) -> int:
     from automation.ledger.records import KIND_NAMES  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     with Ledger(settings.path(LEDGER_NAME)) as ledger:
-        subs = ledger.all()
+        subs = ledger.submissions.all()
     rows = [submission_dict(s, settings) for s in subs]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -317,7 +318,7 @@ def survey_group() -> None:
 @_help
 def survey_sample_cmd(per_unit: int | None, seed: int | None, replace: bool, workspace: Path | None) -> int:
     """Chọn mẫu người được điều tra từ danh sách đã đạt của từng đơn vị (phân tầng theo lĩnh vực)."""
-    from automation.survey.sample import draw_sample, has_answers, save_sample  # noqa: PLC0415
+    from automation.app import draw_sample, has_answers, save_sample  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     if has_answers(settings) and not replace:
         raise UsageError("usage.bad_argument", detail="Đã nhập kết quả điều tra của mẫu hiện tại; dùng --replace "
@@ -337,13 +338,11 @@ def survey_sample_cmd(per_unit: int | None, seed: int | None, replace: bool, wor
 @_help
 def survey_forms_cmd(workspace: Path | None) -> int:
     """In phiếu điều tra của từng đơn vị và tạo bảng nhập phiếu."""
-    from automation.ledger.db import LEDGER_NAME, Ledger  # noqa: PLC0415
+    from automation.app import sampled_people  # noqa: PLC0415
     from automation.forms.survey import write_survey_forms  # noqa: PLC0415
     from automation.survey.questions import workspace_questions  # noqa: PLC0415
-    from automation.survey.sample import load_people  # noqa: PLC0415
     settings = _workspace_settings(workspace)
-    with Ledger(settings.path(LEDGER_NAME)) as ledger:
-        people = load_people(ledger, settings)
+    people = sampled_people(settings)
     if not people:
         raise UsageError("usage.bad_argument", detail="Chưa có mẫu điều tra; chạy “cchc survey sample” trước")
     result = write_survey_forms(settings.path("outbox"), settings, workspace_questions(settings), people)
@@ -358,10 +357,10 @@ def survey_forms_cmd(workspace: Path | None) -> int:
 @_help
 def survey_import_cmd(file: str, workspace: Path | None) -> int:
     """Nhập bảng nhập phiếu đã điền (thay cho lần nhập trước), tính điểm điều tra XHH."""
-    from automation.appraisal.survey import import_entry  # noqa: PLC0415
+    from automation.app import import_survey  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     [path] = _existing_files((file,))
-    summary = import_entry(settings, path)
+    summary = import_survey(settings, path)
     describe_survey(summary, settings)
     return 1 if any(p.severity is Severity.ERROR for p in summary.problems) else 0
 
@@ -385,7 +384,7 @@ def describe_survey(summary, settings) -> None:
 @_help
 def generate_cmd(what: str, pdf: bool, workspace: Path | None) -> int:
     """Soạn dự thảo: plan (kế hoạch), notices (thông báo), report (báo cáo), decision (quyết định), all."""
-    from automation.documents.generate import generate  # noqa: PLC0415
+    from automation.app import generate  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     drafts = generate(settings, what, pdf=pdf)
     for d in drafts:
@@ -440,7 +439,7 @@ def status_cmd(send_mail: bool, dry_run: bool, workspace: Path | None) -> int:
     """Lập bảng trạng thái tiếp nhận hồ sơ của từng đơn vị (và gửi thư nếu yêu cầu)."""
     from automation import clock  # noqa: PLC0415
     from automation import mail  # noqa: PLC0415
-    from automation.status.workbook import write_status  # noqa: PLC0415
+    from automation.app import write_status  # noqa: PLC0415
     settings = _workspace_settings(workspace)
     today = clock.now().date()
     path = write_status(settings, today)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from automation.appraisal.workbook import (MAX_NOTES, NOTES_ROW, TH_HEADERS, THAM_DINH, TONG_HOP, compute_table,
-                                          table_from_values)
+from automation.appraisal.workbook import MAX_NOTES, NOTES_ROW
+from automation.scoring.table import TH_HEADERS, THAM_DINH, TONG_HOP, compute_table, table_from_values
 
 
 def recompute() -> None:  # pragma: no cover - runs inside Excel on Windows
@@ -26,7 +26,7 @@ def recompute() -> None:  # pragma: no cover - runs inside Excel on Windows
 
 def _refresh_drafts(settings, table) -> str:
     """The button also refreshes the drafts of the documents (never over a draft staff edited)."""
-    from automation.documents.generate import generate  # noqa: PLC0415
+    from automation.app import generate  # noqa: PLC0415
     from automation.problems import CchcError  # noqa: PLC0415
 
     try:

@@ -184,12 +184,13 @@ class Saved:
     reason: str | None = None  # why it was kept ("đã được sửa", "đang mở trong Word" …)
 
 
-def save_new_version(target: Path, save: Callable[[Path], None], why_keep: WhyKeep, *, sep: str = "-v") -> Saved:
+def save_new_version(target: Path, save: Callable[[Path], None], why_keep: WhyKeep, *, sep: str = "-v",
+                     open_reason: str = "đang mở") -> Saved:
     """Write ``target`` unless the file there must be kept; then write ``<stem>-v2<suffix>`` (``-v3`` …).
 
     ``why_keep(path)`` returns None when ``path`` may be replaced (it is what the tool last wrote there and
     nobody has it open), else the reason, in Vietnamese, to keep it.  A file Windows refuses to replace
-    (held open without an owner file) is kept too.
+    (held open without an owner file) is kept too, with ``open_reason``.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -213,13 +214,10 @@ def save_new_version(target: Path, save: Callable[[Path], None], why_keep: WhyKe
             except PermissionError:
                 if len(skip) >= 20:
                     raise
-                skip[cand] = OPEN
+                skip[cand] = open_reason
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-OPEN = "đang mở"
 
 
 def sweep_temps(folder: Path, recursive: bool = False) -> int:

@@ -253,6 +253,16 @@ def problem(code: str, location: Location | None = None, /, *, variant: str | No
     return Problem(code, entry.severity, render(message, params), location, render(fix, params), dict(params))
 
 
+VERDICTS = ("accepted", "accepted_with_warnings", "rejected")
+
+
+def verdict(problems: list[Problem]) -> str:
+    """The one rule: an error rejects; only warnings accept with warnings; nothing accepts."""
+    if any(p.severity is Severity.ERROR for p in problems):
+        return "rejected"
+    return "accepted_with_warnings" if problems else "accepted"
+
+
 class CchcError(Exception):
     """A user-facing failure with a stable problem code; shown by the CLI without a traceback."""
 

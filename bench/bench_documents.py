@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from automation.config import init_workspace, load_settings  # noqa: E402
-from automation.documents.generate import generate  # noqa: E402
+from automation.app import generate  # noqa: E402
 from bench.bench_check import machine  # noqa: E402
 from bench.bench_recompute import workspace as big_workspace  # noqa: E402
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from automation.config import init_workspace, load_settings  # noqa: E402
 from automation.demo.samples import make_sample_lists  # noqa: E402
 from automation.ledger.db import LEDGER_NAME, Ledger  # noqa: E402
-from automation.intake.service import process_once, watch  # noqa: E402
+from automation.app import process_inbox as process_once, watch  # noqa: E402
 from bench.bench_check import machine  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def bulk(tmp: Path, n: int) -> None:
     result = process_once(load_settings(ws))
     elapsed = time.perf_counter() - t0
     with Ledger(ws / LEDGER_NAME) as ledger:
-        subs = ledger.all()
+        subs = ledger.submissions.all()
     letters = sum(1 for s in subs if s.feedback_path)
     print(f"{n} files dropped at once: {len(subs)} in the ledger ({result.statuses}), {letters} feedback letters, "
           f"{elapsed:.1f} s including the {0.5:.1f} s stability window: {len(subs) / elapsed:.1f} files/s")
@@ -81,7 +81,7 @@ def latency(tmp: Path, polling: bool, interval: float, rounds: int = 5) -> list[
         stable_at = time.perf_counter() + window
         while True:
             with Ledger(ws / LEDGER_NAME) as ledger:
-                if any(s.original_name == name and s.status != "processing" for s in ledger.all()):
+                if any(s.original_name == name and s.status != "processing" for s in ledger.submissions.all()):
                     break
             time.sleep(0.02)
         out.append(time.perf_counter() - stable_at)

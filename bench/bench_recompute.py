@@ -25,7 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import openpyxl  # noqa: E402
 
 from automation.config import init_workspace, load_settings  # noqa: E402
-from automation.appraisal.workbook import Row, Table, compute_table, recompute, workbook_path, write_workbook  # noqa: E402
+from automation.app import recompute  # noqa: E402
+from automation.appraisal.workbook import workbook_path, write_workbook  # noqa: E402
+from automation.scoring.table import Row, Table, compute_table  # noqa: E402
 from automation.scoring.framework import load_framework  # noqa: E402
 from bench.bench_check import machine  # noqa: E402
 

@@ -66,7 +66,7 @@ def make_lists(ws: Path) -> str:
 
 def intake(ws: Path) -> str:
     from automation.config import load_settings
-    from automation.intake.service import process_once
+    from automation.app import process_inbox as process_once
 
     r = process_once(load_settings(ws))
     return f"{r.claimed} files, {r.statuses}"
@@ -84,7 +84,9 @@ def forms(ws: Path) -> str:
 
 def appraisal(ws: Path) -> str:
     from automation.config import load_settings
-    from automation.appraisal.workbook import Row, Table, compute_table, recompute, workbook_path, write_workbook
+    from automation.app import recompute
+    from automation.appraisal.workbook import workbook_path, write_workbook
+    from automation.scoring.table import Row, Table, compute_table
     from automation.scoring.framework import workspace_framework
 
     s = load_settings(ws)
@@ -113,14 +115,14 @@ def survey(ws: Path) -> str:
 
 def documents(ws: Path) -> str:
     from automation.config import load_settings
-    from automation.documents.generate import generate
+    from automation.app import generate
 
     return f"{len(generate(load_settings(ws), 'all'))} drafts"
 
 
 def status(ws: Path) -> str:
     from automation.config import load_settings
-    from automation.status.workbook import write_status
+    from automation.app import write_status
 
     return write_status(load_settings(ws)).name
 

@@ -1,4 +1,10 @@
-"""What the appraisal workbook takes from the ledger: each unit's latest self-assessment and its evidence."""
+"""What the appraisal table takes from the ledger: each unit's latest self-assessment (as read when it
+arrived, stored with its submission) and the evidence archived for each criterion.
+
+A workbook archived before extractions were stored (a ledger from an older version) is read once here, its
+self-scores stored, and never read again; a legacy .xls/.ods is read from the .xlsx kept beside it, or
+converted once if there is none.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,8 @@ import logging
 from pathlib import Path
 
 from automation.config import Settings
+from automation.ledger import Ledger
 from automation.ledger import records as m
-from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.problems import CchcError
 from automation.scoring.framework import Framework
 from automation.scoring.selfassess import SelfAssessment, read_self_assessment
@@ -16,27 +22,37 @@ log = logging.getLogger(__name__)
 _NEEDS_CONVERSION = {".xls", ".ods"}
 
 
-def latest_inputs(settings: Settings, framework: Framework):
+def latest_inputs(settings: Settings, ledger: Ledger, framework: Framework):
     """({unit code: SelfAssessment}, {(unit code, criterion): [(file name, link from outbox/)]})."""
-    ledger_path = settings.path(LEDGER_NAME)
-    if not ledger_path.exists():
-        return {}, {}
-    with Ledger(ledger_path) as ledger:
-        subs = ledger.all()
-        latest = ledger.latest_by_unit(m.WORKBOOK)
-    own = _read_all({code: settings.path(s.path) for code, s in latest.items()}, framework, settings)
+    latest = ledger.submissions.latest_by_unit(m.WORKBOOK)
+    stored = ledger.submissions.extractions([s.sha256 for s in latest.values()])
+    own: dict[str, SelfAssessment] = {}
+    unread: dict[str, m.Submission] = {}
+    for code, sub in latest.items():
+        data = stored.get(sub.sha256)
+        if data is not None and "self_assessment" in data:
+            own[code] = SelfAssessment.from_dict(data["self_assessment"])
+        else:
+            unread[code] = sub
+    if unread:
+        own.update(_read_and_store(settings, ledger, framework, unread))
+    return own, evidence_links(ledger, framework)
+
+
+def evidence_links(ledger: Ledger, framework: Framework) -> dict[tuple[str, str], list[tuple[str, str]]]:
     evidence: dict[tuple[str, str], list[tuple[str, str]]] = {}
     scored = [c.code for c in framework.scored]
-    for s in subs:
-        if s.kind != m.EVIDENCE or s.status != m.ARCHIVED or not s.unit_code or not s.criterion:
-            continue
+    for s in ledger.submissions.archived_evidence():
         for code in scored:
             if code == s.criterion or code.startswith(s.criterion + "."):
                 evidence.setdefault((s.unit_code, code), []).append((Path(s.original_name).name, "../" + s.path))
-    return own, evidence
+    return evidence
 
 
-def _read_all(paths: dict[str, Path], framework: Framework, settings: Settings) -> dict[str, SelfAssessment]:
+def _read_and_store(settings: Settings, ledger: Ledger, framework: Framework,
+                    subs: dict[str, m.Submission]) -> dict[str, SelfAssessment]:
+    root = Path(settings.workspace)
+    paths = {code: root / (s.converted_path or s.path) for code, s in subs.items()}
     out: dict[str, SelfAssessment] = {}
     legacy = [p for p in paths.values() if p.suffix.lower() in _NEEDS_CONVERSION]
     converted: dict[Path, object] = {}
@@ -54,6 +70,9 @@ def _read_all(paths: dict[str, Path], framework: Framework, settings: Settings) 
             sa, _problems = read_self_assessment(Path(source), framework)
             if sa is not None:
                 out[code] = sa
+                with ledger.transaction():
+                    ledger.submissions.store_extraction(subs[code].sha256, "self_assessment",
+                                                        {"kind": "self_assessment", "self_assessment": sa.to_dict()})
     finally:
         if conv is not None:
             conv.close()

@@ -49,7 +49,7 @@ def _run(directory: Path, settings, echo) -> int:
     from automation.cli import STATUSES, VERDICTS  # noqa: PLC0415
     from automation.demo.samples import make_sample_lists  # noqa: PLC0415
     from automation.ledger.records import KIND_NAMES  # noqa: PLC0415
-    from automation.intake.service import process_once  # noqa: PLC0415
+    from automation.app import process_inbox  # noqa: PLC0415
 
     t0 = time.perf_counter()
     echo(f"Không gian làm việc mẫu: {directory} (ngày giả lập {os.environ['CCHC_NOW'][:10]})")
@@ -59,7 +59,7 @@ def _run(directory: Path, settings, echo) -> int:
     for f in samples:  # the communes send their files
         shutil.copyfile(f.path, inbox / f.path.name)
     echo(f"Đã thả {len(samples)} tệp vào {inbox}; xử lý hộp thư đến…")
-    result = process_once(settings)
+    result = process_inbox(settings)
     by_name = {s.original_name: s for s in result.submissions}
 
     as_expected = 0

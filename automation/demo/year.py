@@ -95,15 +95,14 @@ def _fill_self_assessment(form: Path, target: Path, scores: dict, evidence: dict
 def _run(directory: Path, settings, echo, dry_run: bool) -> int:
     from automation import vntext  # noqa: PLC0415
     from automation.demo.samples import make_sample_lists  # noqa: PLC0415
-    from automation.documents.generate import generate  # noqa: PLC0415
-    from automation.intake.service import process_once  # noqa: PLC0415
-    from automation.appraisal.workbook import recompute, workbook_path  # noqa: PLC0415
+    from automation.app import generate, process_inbox, recompute  # noqa: PLC0415
+    from automation.appraisal.workbook import workbook_path  # noqa: PLC0415
     from automation.forms.self_assessment import write_forms  # noqa: PLC0415
     from automation.scoring.framework import APPRAISAL, workspace_framework  # noqa: PLC0415
     from automation.forms.survey import write_survey_forms  # noqa: PLC0415
     from automation.survey.model import ANSWERS  # noqa: PLC0415
     from automation.survey.questions import workspace_questions  # noqa: PLC0415
-    from automation.survey.sample import draw_sample, save_sample  # noqa: PLC0415
+    from automation.app import draw_sample, save_sample  # noqa: PLC0415
 
     t_start, steps = time.perf_counter(), []
     rng = random.Random(SEED)
@@ -115,7 +114,7 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
         echo(f"\n== {title} (ngày giả lập {os.environ['CCHC_NOW'][:10]}) ==")
 
     def process(what: str):
-        result = process_once(settings)
+        result = process_inbox(settings)
         echo(f"{what}: đã nhận {result.claimed} tệp.")
         return result
 
@@ -279,7 +278,7 @@ class _Inbox:
 def _status_mail(settings, echo, dry_run: bool) -> tuple[Path, str]:
     from automation import clock  # noqa: PLC0415
     from automation import mail  # noqa: PLC0415
-    from automation.status.workbook import write_status  # noqa: PLC0415
+    from automation.app import write_status  # noqa: PLC0415
 
     today = clock.now().date()
     path = write_status(settings, today)

@@ -9,17 +9,15 @@ an edit is recognised.  While any unit's index is not final ("Chính thức"), e
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from automation import clock
+from automation.files import atomic_save, open_in_office, save_new_version, sha256_of
 from automation.config import Settings
-from automation.documents.render import TEMP_PREFIX, render_docx, template_path, template_variables
+from automation.documents.render import render_docx, template_path, template_variables
 from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.problems import CchcError, Problem, UsageError, problem
 
@@ -54,14 +52,6 @@ class Draft:
 
 # --- one draft ----------------------------------------------------------------------------------------
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _rel(settings: Settings, path: Path) -> str:
     return path.relative_to(settings.path()).as_posix()
 
@@ -74,12 +64,10 @@ NOT_OURS = "không do chương trình ghi"
 
 def _why_keep(settings: Settings, ledger: Ledger, path: Path) -> str | None:
     """Why ``path`` must be kept, or None when it is exactly what the tool last wrote there (unsent, closed)."""
-    from automation.appraisal.workbook import open_in_excel  # noqa: PLC0415  (Office owner files ~$name)
-
-    row = ledger.db.execute("SELECT sha256, sent_at FROM drafts WHERE path = ?", (_rel(settings, path),)).fetchone()
+    row = ledger.drafts.get(_rel(settings, path))
     if row is None:
         return NOT_OURS
-    if open_in_excel(path):
+    if open_in_office(path):
         return OPEN
     try:
         if sha256_of(path) != row["sha256"]:
@@ -87,32 +75,6 @@ def _why_keep(settings: Settings, ledger: Ledger, path: Path) -> str | None:
     except OSError:
         return OPEN
     return SENT if row["sent_at"] else None
-
-
-def _destination(settings: Settings, ledger: Ledger, target: Path,
-                 skip: dict[Path, str]) -> tuple[Path, Path | None, str | None]:
-    """Where the new version goes, and the file kept in its place with the reason (None when none was kept)."""
-    kept, why = None, None
-    n = 1
-    cand = target
-    while cand.exists() or cand in skip:
-        reason = skip.get(cand) or _why_keep(settings, ledger, cand)
-        if reason is None:
-            return cand, kept, why
-        kept, why = cand, reason
-        n += 1
-        cand = target.with_name(f"{target.stem}-v{n}{target.suffix}")
-    return cand, kept, why
-
-
-def _record(settings: Settings, ledger: Ledger, kind: str, unit_code: str | None, path: Path, sha: str,
-            final: bool) -> None:
-    ledger.db.execute(
-        "INSERT INTO drafts (kind, unit_code, path, sha256, final, written_at, sent_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(path) DO UPDATE SET kind = excluded.kind, "
-        "unit_code = excluded.unit_code, sha256 = excluded.sha256, final = excluded.final, "
-        "written_at = excluded.written_at, sent_at = NULL",
-        (kind, unit_code, _rel(settings, path), sha, int(final), clock.now().isoformat(timespec="seconds")))
 
 
 def write_draft(settings: Settings, kind: str, unit_code: str | None, template_name: str, context: dict,
@@ -128,24 +90,15 @@ def write_draft(settings: Settings, kind: str, unit_code: str | None, template_n
         target.parent.mkdir(parents=True, exist_ok=True)
         if final is None:
             final = not context.get("du_thao", context.get("draft", True))
-        tmp = target.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}{target.suffix}")
-        try:
+        rendered: list[str] = []
+
+        def save(tmp: Path) -> None:
             render_docx(template_path(settings, template_name), context, tmp)
-            sha = sha256_of(tmp)
-            skip: dict[Path, str] = {}
-            while True:
-                dest, kept, why = _destination(settings, ledger, target, skip)
-                try:
-                    os.replace(tmp, dest)
-                    break
-                except PermissionError:  # Windows: held open (by Word) without an owner file: keep it too
-                    if len(skip) >= 20:
-                        raise
-                    skip[dest] = OPEN
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        _record(settings, ledger, kind, unit_code, dest, sha, final)
+            rendered.append(sha256_of(tmp))
+
+        saved = save_new_version(target, save, lambda p: _why_keep(settings, ledger, p), open_reason=OPEN)
+        dest, kept, why = saved.path, saved.kept, saved.reason
+        ledger.drafts.record(kind, unit_code, _rel(settings, dest), rendered[0], final)
         if kept is not None:
             log.info("kept draft %s (%s); new version %s", kept, why, dest)
         return Draft(kind, unit_code, dest, final=final, replaced_edited=kept, kept_reason=why)
@@ -153,31 +106,6 @@ def write_draft(settings: Settings, kind: str, unit_code: str | None, template_n
         if own:
             ledger.close()
 
-
-# --- the appraisal table ----------------------------------------------------------------------------------
-
-def appraisal_table(settings: Settings):
-    """The appraisal table, computed once: rebuilt (and the workbook written) as usual; while Excel has the
-    workbook open, computed from the workbook as saved (plus the ledger's files) without writing it."""
-    from automation.appraisal.workbook import (compute_table, read_workbook, rebuild,  # noqa: PLC0415
-                                              rebuild_table, workbook_path)
-    from automation.scoring.framework import workspace_framework  # noqa: PLC0415
-
-    try:
-        table = rebuild(settings)
-    except CchcError as exc:
-        if exc.code != "appraisal.locked":
-            raise
-        table = None
-    if table is None:
-        framework = workspace_framework(settings)
-        path = workbook_path(settings)
-        existing = read_workbook(path, framework, settings) if path.exists() else None
-        table = compute_table(rebuild_table(settings, framework, existing), framework, settings)
-    return table
-
-
-# --- the run ----------------------------------------------------------------------------------------------
 
 @dataclass
 class _Job:
@@ -225,28 +153,21 @@ def _preflight(settings: Settings, jobs: list[_Job]) -> None:
                             detail=f"mẫu dùng biến mà chương trình không cung cấp: {names}")
 
 
-def generate(settings: Settings, what: str, *, pdf: bool = False, table=None) -> list[Draft]:
-    """Draft ``what`` (plan | notices | report | decision | all) into ``outbox/du-thao/``; with ``pdf`` every
-    draft of the run is also exported to PDF beside its .docx, in one LibreOffice process.  ``table`` is an
-    appraisal table already computed (the Excel button passes the open workbook's)."""
+def generate(settings: Settings, what: str, *, table, ledger: Ledger, pdf: bool = False) -> list[Draft]:
+    """Draft ``what`` (plan | notices | report | decision | all) into ``outbox/du-thao/`` from the computed
+    appraisal ``table``; with ``pdf`` every draft of the run is also exported to PDF beside its .docx, in one
+    LibreOffice process."""
     from automation.scoring.index import all_final  # noqa: PLC0415
 
     if what not in WHAT:
         raise UsageError("usage.bad_argument",
                          detail=f"Không có loại văn bản “{what}” (chọn plan, notices, report, decision hoặc all)")
-    table = table if table is not None else appraisal_table(settings)
     draft = not all_final(table.results)
     today = clock.now().date()
-    ledger_path = settings.path(LEDGER_NAME)
-    submissions = []
-    if ledger_path.exists():
-        with Ledger(ledger_path) as ledger:
-            submissions = ledger.all()
-    jobs = _jobs(settings, what, table, submissions, draft, today)
+    jobs = _jobs(settings, what, table, ledger.submissions.all(), draft, today)
     _preflight(settings, jobs)
-    with Ledger(ledger_path) as ledger:
-        drafts = [write_draft(settings, j.kind, j.unit_code, j.template, j.context, j.filename, final=not draft,
-                              ledger=ledger) for j in jobs]
+    drafts = [write_draft(settings, j.kind, j.unit_code, j.template, j.context, j.filename, final=not draft,
+                          ledger=ledger) for j in jobs]
     if pdf and drafts:
         export_pdfs(settings, drafts)
     return drafts
@@ -268,15 +189,9 @@ def export_pdfs(settings: Settings, drafts: list) -> None:
                 d.pdf_error = out.problem.params.get("detail") or out.problem.message
                 continue
             target = d.path.with_suffix(".pdf")
-            tmp = target.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}.pdf")
             try:
-                shutil.copyfile(out, tmp)
-                os.replace(tmp, target)
+                atomic_save(target, lambda tmp, src=out: shutil.copyfile(src, tmp))
             except PermissionError:  # Windows: the old PDF is open in a viewer
-                tmp.unlink(missing_ok=True)
                 d.pdf_error = f"tệp {target.name} đang mở, không ghi đè được"
                 continue
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
             d.pdf = target

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import logging
 import os
 import re
 import secrets
@@ -25,9 +26,11 @@ from docx.shared import Mm, Pt
 
 from automation.config import Settings
 from automation.ledger.records import KIND_DEADLINES, KIND_FOLDERS, KIND_NAMES, Submission
-from automation.problems import Problem, Severity
+from automation.problems import Problem, Severity, verdict
 from automation.units import Unit
 from automation.vntext import nfc
+
+log = logging.getLogger(__name__)
 
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT = 14, 13
@@ -95,11 +98,7 @@ def addressee(unit: Unit) -> str:
 
 
 def verdict_of(submission: Submission, problems: list[Problem]) -> str:
-    if submission.verdict in VERDICTS:
-        return submission.verdict
-    if any(p.severity is Severity.ERROR for p in problems):
-        return "rejected"
-    return "accepted_with_warnings" if problems else "accepted"
+    return submission.verdict if submission.verdict in VERDICTS else verdict(problems)
 
 
 def _timeliness(submission: Submission, settings: Settings) -> str | None:
@@ -295,3 +294,52 @@ def _table(doc, widths_mm: tuple[int, ...], *, borders: bool, rows: int = 1):
         for cell in col.cells:
             cell.width = Mm(width)
     return table
+
+
+# ------------------------------------------------------------------------------------------ every letter owed
+
+def write_missing_letters(ws, ledger, now: dt.datetime) -> list[Path]:
+    """A letter for every list and workbook (and every quarantined file of a known unit) that has none yet;
+    each recorded in the ledger as it is written, so a crash never loses one and a rerun never repeats one.
+
+    A legacy-encoded list gets a Unicode, Times New Roman copy beside its letter, made from the .docx kept
+    beside the original (LibreOffice is not run again)."""
+    from automation.ledger.records import DUPLICATE, PROCESSING, QUARANTINED, RESPONDENT_LIST, SUPERSEDED, WORKBOOK  # noqa: PLC0415
+
+    settings = ws.settings
+    latest: dict[str, dict[str, Submission]] = {}
+    written = []
+    for sub in ledger.submissions.all():
+        if sub.feedback_path or sub.unit_code is None or sub.status in (DUPLICATE, PROCESSING):
+            continue
+        if sub.kind not in (RESPONDENT_LIST, WORKBOOK) and sub.status != QUARANTINED:
+            continue
+        unit = settings.units.by_code(sub.unit_code)
+        folder = ws.letters / unit.slug
+        problems = [Problem.from_dict(p) for p in sub.problems]
+        copy = _unicode_copy(ws, sub, folder) if any(p.code == "encoding.legacy" for p in problems) else None
+        newer = None
+        if sub.status == SUPERSEDED:  # a newer version came in the same pass, before this letter
+            if sub.kind not in latest:
+                latest[sub.kind] = ledger.submissions.latest_by_unit(sub.kind)
+            newer = latest[sub.kind].get(sub.unit_code)
+        letter = write_feedback(folder, sub, unit, problems, settings, unicode_copy=copy, now=now, replaced_by=newer)
+        with ledger.transaction():
+            ledger.submissions.update(sub.id, feedback_path=ws.rel(letter))
+        written.append(letter)
+    return written
+
+
+def _unicode_copy(ws, sub: Submission, folder: Path) -> Path | None:
+    from automation.formats.legacy_docx import convert_file, unicode_copy  # noqa: PLC0415
+    from automation.problems import CchcError  # noqa: PLC0415
+
+    target = folder / f"{Path(sub.original_name).stem}-v{sub.version or 0:02d}-unicode.docx"
+    limits = ws.settings.limits
+    try:
+        if sub.converted_path:
+            return unicode_copy(ws.root / sub.converted_path, target, limits.max_uncompressed_bytes).path
+        return convert_file(ws.root / sub.path, target, limits).path
+    except CchcError as exc:
+        log.warning("no Unicode copy of %s: %s", sub.path, exc.problem.code)
+        return None

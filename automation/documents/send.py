@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from automation import clock
 from automation.config import Settings
 from automation.documents.generate import DRAFTS_DIR, export_pdfs
 from automation.ledger.db import LEDGER_NAME, Ledger
@@ -54,21 +53,13 @@ class _Ready:
     pdf_error: str | None = None  # set by export_pdfs when the PDF could not be made
 
 
-def awaiting_signature(ledger: Ledger) -> list[str]:
-    """The workspace-relative paths of the final drafts not yet sent for signature."""
-    rows = ledger.db.execute("SELECT path FROM drafts WHERE final = 1 AND sent_at IS NULL ORDER BY id")
-    return [r["path"] for r in rows]
-
-
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def _ready(settings: Settings, ledger: Ledger, skipped: list[tuple[Path, str]]) -> list[_Ready]:
     out = []
-    rows = ledger.db.execute("SELECT id, kind, unit_code, path, sha256 FROM drafts "
-                             "WHERE final = 1 AND sent_at IS NULL ORDER BY id").fetchall()
-    for r in rows:
+    for r in ledger.drafts.ready_to_send():
         path = settings.path(*Path(r["path"]).parts)
         try:
             data = path.read_bytes()
@@ -194,9 +185,6 @@ def send_drafts(settings: Settings, *, dry_run: bool = False, sleep=time.sleep) 
         else:
             cfg = settings.mail
             send(message, mail, attempts=cfg.attempts, backoff_s=cfg.backoff_s, sleep=sleep)
-            sent_at = clock.now().isoformat(timespec="seconds")
-            with ledger.transaction() as db:
-                for d, _ in attached:
-                    db.execute("UPDATE drafts SET sent_at = ? WHERE id = ? AND sent_at IS NULL", (sent_at, d.id))
+            ledger.drafts.mark_sent([d.id for d, _ in attached])
         result.sent = [d.path for d, _ in attached]
     return result

@@ -1,4 +1,6 @@
-"""`cchc process` (one pass over everything waiting) and `cchc watch` (until stopped)."""
+"""The inbox's two rhythms: one pass over everything waiting (`cchc process`), or watching until stopped
+(`cchc watch`).  Both drive a :class:`~automation.intake.desk.Desk`; ``follow_up(result)`` runs after each
+pass, the workspace lock still held (automation.app passes the survey import, letters and appraisal)."""
 
 from __future__ import annotations
 
@@ -7,42 +9,39 @@ import threading
 import time
 from typing import Callable
 
-from automation.config import Settings
 from automation.intake.desk import Desk, PassResult
 from automation.intake.scan import StabilityTracker
 
 log = logging.getLogger(__name__)
 
 
-def process_once(settings: Settings, progress: Callable | None = None, settle_timeout_s: float = 120.0,
-                 tracker: StabilityTracker | None = None, on_batch: Callable[[int], None] | None = None) -> PassResult:
+def process_once(desk: Desk, follow_up: Callable[[PassResult], None] | None = None, progress: Callable | None = None,
+                 settle_timeout_s: float = 120.0, tracker: StabilityTracker | None = None,
+                 on_batch: Callable[[int], None] | None = None) -> PassResult:
     """Take every file in the inbox once it is stable, process them, and return.
 
     Files still being written are waited for (up to ``settle_timeout_s``); a file that never settles
     stays in the inbox for the next run.  ``on_batch(n)`` announces n more files (a progress bar's
     length), ``progress`` ticks once per file done.
     """
+    settings = desk.settings
     tracker = tracker or StabilityTracker(settings.inbox.stable_window_s)
-    desk = Desk(settings)
     total = PassResult()
-    try:
-        deadline = time.monotonic() + settle_timeout_s
-        while True:
-            ready = tracker.scan(desk.inbox)
-            if ready:
-                if on_batch:
-                    on_batch(len(ready))
-                _merge(total, desk.run_pass(ready, progress))
-                for c in ready:
-                    tracker.forget(c.path)
-            elif total.claimed == 0 and total.recovered == 0:
-                # nothing ready yet: still finish any crashed work before waiting
-                _merge(total, desk.run_pass([], progress))
-            if tracker.pending() == 0 or time.monotonic() > deadline:
-                break
-            time.sleep(min(0.5, settings.inbox.stable_window_s / 2))
-    finally:
-        desk.close()
+    deadline = time.monotonic() + settle_timeout_s
+    while True:
+        ready = tracker.scan(desk.inbox)
+        if ready:
+            if on_batch:
+                on_batch(len(ready))
+            _merge(total, desk.run_pass(ready, progress, follow_up))
+            for c in ready:
+                tracker.forget(c.path)
+        elif total.claimed == 0 and total.recovered == 0:
+            # nothing ready yet: still finish any crashed work before waiting
+            _merge(total, desk.run_pass([], progress, follow_up))
+        if tracker.pending() == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(min(0.5, settings.inbox.stable_window_s / 2))
     return total
 
 
@@ -55,13 +54,13 @@ def _merge(total: PassResult, part: PassResult) -> None:
         total.statuses[k] = total.statuses.get(k, 0) + v
 
 
-def watch(settings: Settings, stop: threading.Event, on_result: Callable[[PassResult], None] | None = None,
-          extra: Callable[[], None] | None = None) -> None:
+def watch(desk: Desk, follow_up: Callable[[PassResult], None] | None, stop: threading.Event,
+          on_result: Callable[[PassResult], None] | None = None, extra: Callable[[], None] | None = None) -> None:
     """Watch the inbox until ``stop`` is set; ``extra`` runs after each pass (weekly status, later)."""
     from automation.intake.watcher import InboxWatcher  # noqa: PLC0415 (watchdog)
 
+    settings = desk.settings
     tracker = StabilityTracker(settings.inbox.stable_window_s)
-    desk = Desk(settings)
 
     first = [True]
 
@@ -72,7 +71,7 @@ def watch(settings: Settings, stop: threading.Event, on_result: Callable[[PassRe
                 extra()
             return
         first[0] = False
-        result = desk.run_pass(ready)
+        result = desk.run_pass(ready, follow_up=follow_up)
         for c in ready:
             tracker.forget(c.path)
         if (result.claimed or result.recovered) and on_result:
@@ -85,7 +84,4 @@ def watch(settings: Settings, stop: threading.Event, on_result: Callable[[PassRe
                            polling_interval_s=settings.inbox.polling_interval_s,
                            tick_s=min(1.0, settings.inbox.stable_window_s / 2), rescan_s=settings.inbox.rescan_s,
                            needs_tick=lambda: tracker.pending() > 0)
-    try:
-        watcher.run(stop)
-    finally:
-        desk.close()
+    watcher.run(stop)

@@ -1,18 +1,26 @@
-"""The ledger: a SQLite database in the workspace recording every file the desk received.
+"""The ledger: the workspace's SQLite database, the only place the package runs SQL.
 
-WAL journal, schema versioned with ``PRAGMA user_version`` and applied by :data:`MIGRATIONS` in
-order, so later versions of the tool upgrade an existing ledger in place.
+This module owns the connection: WAL journal, ``synchronous=FULL``, ``BEGIN IMMEDIATE`` transactions, the
+schema versioned with ``PRAGMA user_version`` and applied by :data:`MIGRATIONS` in order (so later versions
+of the tool upgrade an existing ledger in place), and the wait for a database another process is creating.
+Each group of tables has its module and is reached from the open ledger: ``ledger.submissions``,
+``ledger.survey``, ``ledger.drafts``, ``ledger.outputs``, ``ledger.mailings``.  A command opens the ledger
+once and hands it down.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import sqlite3
 import time
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from automation.ledger.records import ARCHIVED, PROCESSING, SUPERSEDED, Submission
+if TYPE_CHECKING:
+    from automation.ledger.drafts import Drafts, Outputs
+    from automation.ledger.mailings import Mailings
+    from automation.ledger.submissions import Submissions
+    from automation.ledger.survey import SurveyStore
 
 LEDGER_NAME = "so-theo-doi.sqlite3"
 
@@ -114,17 +122,23 @@ MIGRATIONS.append((4, """
         );
         CREATE UNIQUE INDEX ix_mail_sent ON mail_sendings(kind, period) WHERE sent_at IS NOT NULL;
 """))
+MIGRATIONS.append((5, """
+        CREATE TABLE extractions (
+            sha256 TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            data TEXT NOT NULL,
+            extracted_at TEXT NOT NULL
+        );
+        ALTER TABLE submissions ADD COLUMN converted_path TEXT;
+        CREATE TABLE outputs (
+            path TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            written_at TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT ''
+        );
+"""))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
-
-
-def _row(r: sqlite3.Row) -> Submission:
-    return Submission(
-        id=r["id"], sha256=r["sha256"], original_name=r["original_name"], unit_code=r["unit_code"],
-        kind=r["kind"], version=r["version"], status=r["status"], verdict=r["verdict"],
-        problems=json.loads(r["problems"]), received_at=dt.datetime.fromisoformat(r["received_at"]),
-        on_time=None if r["on_time"] is None else bool(r["on_time"]), path=r["path"], criterion=r["criterion"],
-        duplicate_of=r["duplicate_of"], feedback_path=r["feedback_path"])
 
 
 class Ledger:
@@ -180,69 +194,36 @@ class Ledger:
     def transaction(self):
         return _Tx(self.db)
 
-    # --- writing -------------------------------------------------------------------------------
-    def claim(self, claim_id: str, sha256: str, original_name: str, size: int, received_at: dt.datetime,
-              path: str) -> int:
-        cur = self.db.execute(
-            "INSERT INTO submissions (claim_id, sha256, original_name, size, status, received_at, path) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (claim_id, sha256, original_name, size, PROCESSING, received_at.isoformat(), path))
-        return cur.lastrowid
+    # --- the groups of tables, each in its own module -------------------------------------------
+    @cached_property
+    def submissions(self) -> "Submissions":
+        from automation.ledger.submissions import Submissions  # noqa: PLC0415  (they import this module)
+        return Submissions(self)
 
-    def update(self, sub_id: int, **fields) -> None:
-        if "problems" in fields:
-            fields["problems"] = json.dumps(fields["problems"], ensure_ascii=False)
-        if "on_time" in fields and fields["on_time"] is not None:
-            fields["on_time"] = int(fields["on_time"])
-        cols = ", ".join(f"{k} = ?" for k in fields)
-        self.db.execute(f"UPDATE submissions SET {cols} WHERE id = ?", (*fields.values(), sub_id))
+    @cached_property
+    def survey(self) -> "SurveyStore":
+        from automation.ledger.survey import SurveyStore  # noqa: PLC0415
+        return SurveyStore(self)
 
-    def next_version(self, unit_code: str | None, kind: str) -> int:
-        row = self.db.execute("SELECT MAX(version) FROM submissions WHERE unit_code IS ? AND kind = ?",
-                              (unit_code, kind)).fetchone()
-        return (row[0] or 0) + 1
+    @cached_property
+    def drafts(self) -> "Drafts":
+        from automation.ledger.drafts import Drafts  # noqa: PLC0415
+        return Drafts(self)
 
-    def supersede_older(self, unit_code: str | None, kind: str, version: int, same_name: str | None = None) -> None:
-        """Mark earlier archived versions superseded; with ``same_name`` only those of that file name
-        (evidence files are a collection: a new one replaces only the file of the same name)."""
-        sql = ("UPDATE submissions SET status = ? WHERE unit_code IS ? AND kind = ? AND status = ? "
-               "AND version < ?")
-        args: tuple = (SUPERSEDED, unit_code, kind, ARCHIVED, version)
-        if same_name is not None:
-            sql += " AND lower(original_name) = lower(?)"
-            args += (same_name,)
-        self.db.execute(sql, args)
+    @cached_property
+    def outputs(self) -> "Outputs":
+        from automation.ledger.drafts import Outputs  # noqa: PLC0415
+        return Outputs(self)
 
-    def log(self, kind: str, detail: str = "") -> None:
-        self.db.execute("INSERT INTO events (at, kind, detail) VALUES (?, ?, ?)",
-                        (dt.datetime.now().isoformat(timespec="seconds"), kind, detail))
+    @cached_property
+    def mailings(self) -> "Mailings":
+        from automation.ledger.mailings import Mailings  # noqa: PLC0415
+        return Mailings(self)
 
-    # --- reading -------------------------------------------------------------------------------
-    def get(self, sub_id: int) -> Submission:
-        return _row(self.db.execute("SELECT * FROM submissions WHERE id = ?", (sub_id,)).fetchone())
 
-    def raw(self, sub_id: int) -> sqlite3.Row:
-        return self.db.execute("SELECT * FROM submissions WHERE id = ?", (sub_id,)).fetchone()
-
-    def first_with_sha(self, sha256: str, exclude_id: int) -> Submission | None:
-        r = self.db.execute("SELECT * FROM submissions WHERE sha256 = ? AND id != ? AND status != ? "
-                            "ORDER BY id LIMIT 1", (sha256, exclude_id, PROCESSING)).fetchone()
-        return _row(r) if r else None
-
-    def by_claim(self, claim_id: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM submissions WHERE claim_id = ?", (claim_id,)).fetchone()
-
-    def unfinished(self) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM submissions WHERE status = ? ORDER BY id", (PROCESSING,)).fetchall()
-
-    def all(self) -> list[Submission]:
-        return [_row(r) for r in self.db.execute("SELECT * FROM submissions ORDER BY id")]
-
-    def latest_by_unit(self, kind: str) -> dict[str, Submission]:
-        """Each unit's current (archived, highest version) submission of ``kind``."""
-        rows = self.db.execute("SELECT * FROM submissions WHERE kind = ? AND status = ? AND unit_code IS NOT NULL "
-                               "ORDER BY version", (kind, ARCHIVED))
-        return {r["unit_code"]: _row(r) for r in rows}
+def open_ledger(path: Path) -> Ledger:
+    """The ledger at ``path`` (created and migrated when new); use as a context manager."""
+    return Ledger(path)
 
 
 class _Tx:

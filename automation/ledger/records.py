@@ -47,3 +47,4 @@ class Submission:
     criterion: str | None = None  # evidence: the criterion code its name starts with
     duplicate_of: int | None = None
     feedback_path: str | None = None
+    converted_path: str | None = None  # the .docx/.xlsx LibreOffice made of a legacy file, kept beside it

@@ -55,6 +55,21 @@ class RespondentList:
     tables: list[int] = field(default_factory=list)  # every table the list spans, in order
     all_headers: list[str] = field(default_factory=list)  # every header cell as written, in column order
 
+    def to_dict(self) -> dict:
+        """Plain values for the ledger: what was read, so nobody reads the file again."""
+        return {"table": self.table, "columns": self.columns, "headers": self.headers, "heading": self.heading,
+                "tables": self.tables, "all_headers": self.all_headers,
+                "respondents": [{**p.as_dict(), "table": p.table} for p in self.respondents]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RespondentList":
+        people = [Respondent(row=p["row"], name=p["name"], address=p["address"], phone=p["phone"], field=p["field"],
+                             procedure=p["procedure"], submitted_text=p["submitted"], received_text=p["received"],
+                             stt=p.get("stt", ""), appointment_text=p.get("appointment", ""), note=p.get("note", ""),
+                             table=p.get("table")) for p in d["respondents"]]
+        return cls(table=d["table"], columns=d["columns"], headers=d["headers"], respondents=people,
+                   heading=d.get("heading", []), tables=d.get("tables", []), all_headers=d.get("all_headers", []))
+
     def title_of(self, column: str) -> str:
         return self.headers.get(column) or COLUMN_TITLES.get(column) or OTHER_TITLES.get(column, column)
 

@@ -51,6 +51,21 @@ class SelfAssessment:
     total: Decimal = Decimal(0)  # sum of the valid self scores (missing / invalid count 0)
     sheet: str = SHEET
 
+    def to_dict(self) -> dict:
+        """Plain values (Decimals as text) for the ledger: what was read, so nobody reads the file again."""
+        return {"unit_text": self.unit_text, "unit_code": self.unit_code, "total": str(self.total),
+                "sheet": self.sheet,
+                "lines": [{"code": ln.code, "row": ln.row, "self_score": None if ln.self_score is None
+                           else str(ln.self_score), "evidence": ln.evidence, "explanation": ln.explanation}
+                          for ln in self.lines.values()]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SelfAssessment":
+        lines = {x["code"]: ScoreLine(x["code"], x["row"], None if x["self_score"] is None
+                                      else Decimal(x["self_score"]), x.get("evidence", ""),
+                                      x.get("explanation", "")) for x in d["lines"]}
+        return cls(d["unit_text"], d["unit_code"], lines, Decimal(d["total"]), d.get("sheet", SHEET))
+
 
 def read_self_assessment(path: Path, framework: Framework) -> tuple[SelfAssessment | None, list[Problem]]:
     """The self-assessment in ``path`` (.xlsx/.xlsm) and the problems found; ``None`` if no table is readable."""

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 import time
 
 from automation import clock
@@ -51,11 +50,6 @@ def scheduled_at(settings: Settings, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(monday + dt.timedelta(days=mail.weekday - 1), dt.time(hh, mm))
 
 
-def _sent(ledger: Ledger, kind: str, period: str) -> bool:
-    return ledger.db.execute("SELECT 1 FROM mail_sendings WHERE kind = ? AND period = ? AND sent_at IS NOT NULL",
-                             (kind, period)).fetchone() is not None
-
-
 def due(settings: Settings, now: dt.datetime, ledger: Ledger, *, kind: str = KIND) -> bool:
     """True when mail is configured, ``now`` is on/after this week's weekday and time, and this week's status
     has not been sent.  (The back-off after a failure is applied by :func:`send_weekly_status`.)"""
@@ -63,7 +57,7 @@ def due(settings: Settings, now: dt.datetime, ledger: Ledger, *, kind: str = KIN
         return False
     if now < scheduled_at(settings, now.date()):
         return False
-    return not _sent(ledger, kind, week_key(now.date()))
+    return not ledger.mailings.sent(kind, week_key(now.date()))
 
 
 def _wait_min(backoff_s: float, failures: int) -> float:
@@ -72,8 +66,7 @@ def _wait_min(backoff_s: float, failures: int) -> float:
 
 def _blocked(settings: Settings, ledger: Ledger, kind: str, period: str, now: dt.datetime) -> str | None:
     """Why no attempt may start now (another sender at work, back-off window), or None."""
-    rows = ledger.db.execute("SELECT attempted_at, error FROM mail_sendings WHERE kind = ? AND period = ? "
-                             "AND sent_at IS NULL ORDER BY id", (kind, period)).fetchall()
+    rows = ledger.mailings.unsent(kind, period)
     if not rows:
         return None
     last = dt.datetime.fromisoformat(rows[-1]["attempted_at"])
@@ -86,33 +79,24 @@ def _blocked(settings: Settings, ledger: Ledger, kind: str, period: str, now: dt
 
 
 def _claim(settings: Settings, ledger: Ledger, kind: str, period: str, now: dt.datetime) -> int | None:
-    """Check and record the attempt in one write transaction; the claim row's id, or None to skip."""
-    with ledger.transaction() as db:
-        if settings.mail is None or now < scheduled_at(settings, now.date()) or _sent(ledger, kind, period):
-            return None
+    """Check and record the attempt in one write transaction; the claim row's id, or None to skip.
+    A stale claim (the sender died) becomes a failure with a reason, so the count and the log say so."""
+    def may_start() -> bool:
+        if settings.mail is None or now < scheduled_at(settings, now.date()) or ledger.mailings.sent(kind, period):
+            return False
         why = _blocked(settings, ledger, kind, period, now)
         if why is not None:
             log.debug("weekly status %s not attempted: %s", period, why)
-            return None
-        # a stale claim (the sender died) becomes a failure with a reason, so the count and the log say so
-        db.execute("UPDATE mail_sendings SET error = ? WHERE kind = ? AND period = ? AND sent_at IS NULL "
-                   "AND error IS NULL", ("bị gián đoạn (chương trình dừng giữa chừng)", kind, period))
-        cur = db.execute("INSERT INTO mail_sendings (kind, period, attempted_at, sent_at, error, detail) "
-                         "VALUES (?, ?, ?, NULL, NULL, '')", (kind, period, now.isoformat(timespec="seconds")))
-        return cur.lastrowid
+            return False
+        return True
 
-
-def _failures(ledger: Ledger, kind: str, period: str) -> int:
-    return ledger.db.execute("SELECT COUNT(*) FROM mail_sendings WHERE kind = ? AND period = ? AND sent_at IS NULL",
-                             (kind, period)).fetchone()[0]
+    return ledger.mailings.claim(kind, period, now, may_start)
 
 
 def _extra_lines(settings: Settings, ledger: Ledger) -> list[str]:
     """What the weekly summary adds: drafts waiting for signature, earlier failed sendings."""
-    from automation.documents.send import awaiting_signature  # noqa: PLC0415
-
     lines = []
-    waiting = awaiting_signature(ledger)
+    waiting = ledger.drafts.awaiting_signature()
     if waiting:
         lines.append(f"- {len(waiting)} dự thảo văn bản đã hoàn chỉnh, chưa gửi trình ký "
                      f"(chạy lệnh cchc send-drafts): {', '.join(waiting)}.")
@@ -121,9 +105,10 @@ def _extra_lines(settings: Settings, ledger: Ledger) -> list[str]:
 
 
 def send_weekly_status(settings: Settings, now: dt.datetime | None = None, *, sleep=time.sleep,
-                       dry_run: bool = False) -> str | None:
+                       dry_run: bool = False, table_of=None) -> str | None:
     """Send this week's status if due (see the module docstring); a Vietnamese line for the log, or None when
-    there was nothing to do (not due, already sent, another sender at work, inside the back-off window)."""
+    there was nothing to do (not due, already sent, another sender at work, inside the back-off window).
+    ``table_of(ledger)`` gives the appraisal table the status sheet shows (automation.app passes it)."""
     import automation.mail as status_mail  # noqa: PLC0415
     from automation.status.workbook import write_status  # noqa: PLC0415
 
@@ -143,7 +128,7 @@ def send_weekly_status(settings: Settings, now: dt.datetime | None = None, *, sl
         sent_at, error, detail = None, None, ""
         try:
             today = now.date()
-            path = write_status(settings, today)
+            path = write_status(settings, today, ledger=ledger, table=table_of(ledger) if table_of else None)
             ms = status_mail.MailSettings(cfg.host, cfg.port, cfg.security, cfg.user, cfg.password_env,
                                           cfg.sender, cfg.recipients)
             lines = status_mail.summary_lines(settings, today) + _extra_lines(settings, ledger)
@@ -157,34 +142,21 @@ def send_weekly_status(settings: Settings, now: dt.datetime | None = None, *, sl
         except Exception as exc:  # noqa: BLE001  (any failure is recorded and retried on a later tick)
             error = str(exc) if isinstance(exc, status_mail.MailError) else f"{type(exc).__name__}: {exc}"
             log.warning("weekly status %s not sent: %s", period, error)
-        try:
-            with ledger.transaction() as db:
-                db.execute("UPDATE mail_sendings SET sent_at = ?, error = ?, detail = ? WHERE id = ?",
-                           (sent_at.isoformat(timespec="seconds") if sent_at else None, error, detail, claim))
-        except sqlite3.IntegrityError:  # another sender recorded this week first (should not happen: the claim)
-            with ledger.transaction() as db:
-                db.execute("UPDATE mail_sendings SET error = ?, detail = ? WHERE id = ?",
-                           ("tuần này đã được gửi bởi tiến trình khác", detail, claim))
-            return None
+        if not ledger.mailings.finish(claim, sent_at, error, detail):
+            return None  # another sender recorded this week first (should not happen: the claim)
         if error is None:
             if dry_run:
                 return nfc(f"Đã ghi thư bảng trạng thái tuần {period} (không gửi): {detail}")
             return nfc(f"Đã gửi bảng trạng thái tuần {period} tới {detail}.")
-        failures = _failures(ledger, kind, period)
+        failures = ledger.mailings.failures(kind, period)
         wait = _wait_min(cfg.backoff_s, failures)
         return nfc(f"Gửi bảng trạng thái thất bại (lần thử {failures}): {error}, sẽ thử lại sau {wait:g} phút.")
 
 
 def last_failures(ledger: Ledger, limit: int = 5) -> list[str]:
     """Vietnamese lines about the most recent failed sendings of the weekly status, newest first."""
-    rows = ledger.db.execute(
-        "SELECT f.period, f.attempted_at, f.error, "
-        "(SELECT s.sent_at FROM mail_sendings s WHERE s.kind = f.kind AND s.period = f.period "
-        " AND s.sent_at IS NOT NULL) AS later_sent "
-        "FROM mail_sendings f WHERE f.kind = ? AND f.error IS NOT NULL ORDER BY f.id DESC LIMIT ?",
-        (KIND, limit)).fetchall()
     out = []
-    for r in rows:
+    for r in ledger.mailings.last_failures(KIND, limit):
         at = dt.datetime.fromisoformat(r["attempted_at"])
         line = f"- {at:%H:%M %d/%m/%Y}: gửi bảng trạng thái tuần {r['period']} thất bại: {r['error']}"
         if r["later_sent"]:

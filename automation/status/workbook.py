@@ -117,7 +117,7 @@ class UnitStatus:
 def _current(ledger: Ledger) -> dict[tuple[str, str], list[Submission]]:
     """(unit, kind) -> current submissions: the archived highest version; evidence: every archived file."""
     out: dict[tuple[str, str], list[Submission]] = {}
-    for s in ledger.all():
+    for s in ledger.submissions.all():
         if s.status != ARCHIVED or not s.unit_code or s.kind not in EXPECTED_KINDS:
             continue
         out.setdefault((s.unit_code, s.kind), []).append(s)
@@ -128,28 +128,10 @@ def _current(ledger: Ledger) -> dict[tuple[str, str], list[Submission]]:
     return out
 
 
-def _survey_progress(ledger: Ledger) -> dict[str, tuple[int, int]]:
-    """unit -> (answered forms, sampled people)."""
-    db = ledger.db
-    sampled = dict(db.execute("SELECT unit_code, COUNT(*) FROM survey_people GROUP BY unit_code").fetchall())
-    answered = dict(db.execute(
-        "SELECT p.unit_code, COUNT(DISTINCT f.form_code) FROM survey_people p "
-        "JOIN survey_forms f ON f.form_code = p.form_code "
-        "WHERE EXISTS (SELECT 1 FROM survey_answers a WHERE a.form_code = f.form_code) "
-        "GROUP BY p.unit_code").fetchall())
-    return {u: (answered.get(u, 0), n) for u, n in sampled.items()}
-
-
-def _appraisal(settings: Settings) -> tuple[dict[str, tuple[int, int]], dict[str, object]]:
-    """unit -> (criteria with an appraised score, criteria), unit -> UnitResult; empty without a workbook."""
-    from automation.appraisal.workbook import compute_table, read_workbook, workbook_path  # noqa: PLC0415
-    from automation.scoring.framework import workspace_framework  # noqa: PLC0415
-
-    path = workbook_path(settings)
-    if not path.exists():
+def _appraisal(table) -> tuple[dict[str, tuple[int, int]], dict[str, object]]:
+    """unit -> (criteria with an appraised score, criteria), unit -> UnitResult; empty without a table."""
+    if table is None:
         return {}, {}
-    framework = workspace_framework(settings)
-    table = compute_table(read_workbook(path, framework, settings), framework, settings)
     progress: dict[str, list[int]] = {}
     for r in table.rows:
         p = progress.setdefault(r.unit_code, [0, 0])
@@ -159,12 +141,15 @@ def _appraisal(settings: Settings) -> tuple[dict[str, tuple[int, int]], dict[str
     return {k: (a, n) for k, (a, n) in progress.items()}, {r.code: r for r in table.results}
 
 
-def collect(settings: Settings) -> list[UnitStatus]:
-    """Every unit's status, in the order of the settings."""
-    with Ledger(settings.path(LEDGER_NAME)) as ledger:
-        current = _current(ledger)
-        survey = _survey_progress(ledger)
-    appraised, results = _appraisal(settings)
+def collect(settings: Settings, ledger: Ledger | None = None, table=None) -> list[UnitStatus]:
+    """Every unit's status, in the order of the settings; ``table`` is the computed appraisal table (the
+    appraisal columns stay empty without it)."""
+    if ledger is None:
+        with Ledger(settings.path(LEDGER_NAME)) as own:
+            return collect(settings, own, table)
+    current = _current(ledger)
+    survey = ledger.survey.progress()  # unit -> (answered forms, sampled people)
+    appraised, results = _appraisal(table)
     out = []
     for unit in settings.units:
         st = UnitStatus(unit.code, nfc(unit.full_name),
@@ -221,15 +206,17 @@ def unit_headers() -> list[str]:
     return heads + ["Tiêu chí đã thẩm định", "Phiếu điều tra", "Chỉ số", "Trạng thái"]
 
 
-def write_status(settings: Settings, today: dt.date | None = None) -> Path:
-    """Write the status workbook of ``today`` (default: the tool's clock) and return its path."""
+def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Ledger | None = None,
+                 table=None) -> Path:
+    """Write the status workbook of ``today`` (default: the tool's clock) and return its path; ``table`` is the
+    computed appraisal table (automation.app passes it)."""
     import openpyxl  # noqa: PLC0415
     from openpyxl.formatting.rule import CellIsRule  # noqa: PLC0415
     from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
     today = today or clock.now().date()
-    units = collect(settings)
+    units = collect(settings, ledger, table)
     path = status_path(settings, today)
     path.parent.mkdir(parents=True, exist_ok=True)
 

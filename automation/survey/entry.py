@@ -107,9 +107,14 @@ def _is_entry_sheet(name: str) -> bool:
     return vntext.ascii_key(name).replace(" ", "") == ENTRY_SHEET.lower()
 
 
+def is_form_header(value: str) -> bool:
+    """The "Mã phiếu" header of the entry workbook, however it is typed."""
+    return vntext.key(value) == _FORM_KEY
+
+
 def _find_form_column(row) -> int | None:
     for i, value in enumerate(row):
-        if isinstance(value, str) and vntext.key(value) == _FORM_KEY:
+        if isinstance(value, str) and is_form_header(value):
             return i
     return None
 

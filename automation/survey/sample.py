@@ -11,13 +11,11 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from automation import clock, vntext
+from automation import vntext
 from automation.config import Settings
-from automation.ledger import records as m
-from automation.ledger.db import LEDGER_NAME, Ledger
-from automation.problems import Severity
+from automation.lists.model import RespondentList
+from automation.problems import Problem, Severity
 from automation.survey.model import SampledPerson
 
 OTHER_FIELD = "Lĩnh vực khác"
@@ -61,76 +59,49 @@ def stratified(people: list, n: int | None, rng: random.Random, field_of) -> lis
     return sorted(chosen, key=lambda p: order[id(p)])
 
 
-def draw_sample(settings: Settings, per_unit: int | None, seed: int) -> SampleResult:
-    from automation.check import check_paths  # noqa: PLC0415
-
-    with Ledger(settings.path(LEDGER_NAME)) as ledger:
-        latest = ledger.latest_by_unit(m.RESPONDENT_LIST)
-    paths = {code: settings.path(s.path) for code, s in latest.items()}
-    reports = dict(zip(paths, check_paths(list(paths.values()), settings,
-                                          hints={paths[c]: settings.units.by_code(c) for c in paths})))
+def draw(settings: Settings, lists: dict[str, tuple[list[Problem], RespondentList | None, int]],
+         per_unit: int | None, seed: int) -> SampleResult:
+    """The sample from each unit's latest list: ``lists`` maps a unit code to (the list's problems, the list
+    as read, its submission id).  Pure: the same lists and seed give the same sample."""
     result = SampleResult([], seed=seed, per_unit=per_unit)
     for unit in settings.units:
-        rep = reports.get(unit.code)
-        if rep is None:
+        found = lists.get(unit.code)
+        if found is None:
             result.missing.append((unit.full_name, "chưa gửi danh sách"))
             continue
-        errors = [p for p in rep.problems if p.severity is Severity.ERROR]
+        problems, rl, submission_id = found
+        errors = [p for p in problems if p.severity is Severity.ERROR]
         general = sorted({p.code for p in errors if not (p.location and p.location.row)})
-        if rep.respondent_list is None or general:
+        if rl is None or general:
             result.missing.append((unit.full_name, "danh sách chưa đạt (" + ", ".join(general or ["list.table_missing"])
                                    + "); cần xã gửi lại"))
             continue
         bad_rows = {p.location.row for p in errors if p.location and p.location.row}
-        eligible = [r for r in rep.respondent_list.respondents if r.row not in bad_rows and r.name]
+        eligible = [r for r in rl.respondents if r.row not in bad_rows and r.name]
         if not eligible:
             result.missing.append((unit.full_name, "danh sách không còn người hợp lệ"))
             continue
         rng = random.Random(f"{seed}:{unit.code}")
         chosen = stratified(eligible, per_unit, rng, lambda r: r.field)
-        result.sources[unit.code] = latest[unit.code].id
+        result.sources[unit.code] = submission_id
         for i, r in enumerate(chosen, start=1):
             result.people.append(SampledPerson(f"{unit.code}-{i:02d}", unit.code, unit.full_name, r.name, r.address,
                                                r.phone, r.field, r.procedure))
     return result
 
 
-def save_sample(settings: Settings, result: SampleResult) -> int:
-    """Record the sample (and its seed) in the ledger, replacing the earlier one and its answers."""
-    with Ledger(settings.path(LEDGER_NAME)) as ledger, ledger.transaction() as db:
-        db.execute("DELETE FROM survey_answers")
-        db.execute("DELETE FROM survey_forms")
-        db.execute("DELETE FROM survey_people")
-        cur = db.execute("INSERT INTO survey_samples (created_at, seed, per_unit, detail) VALUES (?, ?, ?, ?)",
-                         (clock.now().isoformat(timespec="seconds"), result.seed, result.per_unit,
-                          "; ".join(f"{u}: {why}" for u, why in result.missing)))
-        sample_id = cur.lastrowid
-        db.executemany(
-            "INSERT INTO survey_people (form_code, sample_id, unit_code, submission_id, name, address, phone, field, "
-            "procedure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(p.form_code, sample_id, p.unit_code, result.sources.get(p.unit_code), p.name, p.address, p.phone,
-              p.field, p.procedure) for p in result.people])
-    return sample_id
+def person_rows(result: SampleResult) -> list[dict]:
+    """The sample as the ledger stores it."""
+    return [{"form_code": p.form_code, "unit_code": p.unit_code, "submission_id": result.sources.get(p.unit_code),
+             "name": p.name, "address": p.address, "phone": p.phone, "field": p.field, "procedure": p.procedure}
+            for p in result.people]
 
 
-def has_answers(settings: Settings) -> bool:
-    path = settings.path(LEDGER_NAME)
-    if not Path(path).exists():
-        return False
-    with Ledger(path) as ledger:
-        return ledger.db.execute("SELECT COUNT(*) FROM survey_forms").fetchone()[0] > 0
-
-
-def load_people(ledger: Ledger, settings: Settings) -> list[SampledPerson]:
-    rows = ledger.db.execute("SELECT * FROM survey_people ORDER BY form_code").fetchall()
+def people_from_rows(rows: list[dict], settings: Settings) -> list[SampledPerson]:
+    """The stored sample as the survey's people, with their units' names."""
     out = []
     for r in rows:
         unit = settings.units.by_code(r["unit_code"])
         out.append(SampledPerson(r["form_code"], r["unit_code"], unit.full_name if unit else r["unit_code"],
                                  r["name"], r["address"], r["phone"], r["field"], r["procedure"]))
     return out
-
-
-def current_seed(ledger: Ledger) -> int | None:
-    row = ledger.db.execute("SELECT seed FROM survey_samples ORDER BY id DESC LIMIT 1").fetchone()
-    return row[0] if row else None

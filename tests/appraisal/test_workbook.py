@@ -14,8 +14,9 @@ from docx import Document
 from automation.cli import main
 from automation.config import init_workspace, load_settings
 from automation.excel_button import run as button_run
-from automation.intake.service import process_once
-from automation.appraisal.workbook import BUTTON_CAPTION, MACRO, recompute, workbook_path
+from automation.app import process_inbox as process_once
+from automation.app import recompute
+from automation.appraisal.workbook import BUTTON_CAPTION, MACRO, workbook_path
 from automation.scoring.framework import load_framework
 from tests.builders import framework_workbook, self_assessment_workbook
 

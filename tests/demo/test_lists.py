@@ -18,7 +18,7 @@ def test_cchc_demo(tmp_path, capsys, monkeypatch):
     assert "28/28 tệp đúng như dự kiến" in out
     ws = tmp_path / "demo"
     with Ledger(ws / LEDGER_NAME) as ledger:
-        subs = ledger.all()
+        subs = ledger.submissions.all()
     assert len(subs) == 28 and {s.status for s in subs} == {"archived", "quarantined"}
     assert all(s.on_time for s in subs if s.status == "archived")
     assert len(list((ws / "outbox" / "phan-hoi").rglob("phan-hoi-*.docx"))) == 27

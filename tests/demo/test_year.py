@@ -29,7 +29,7 @@ def _check_workspace(root, out):
     codes = {u.code for u in settings.units}
     assert len(codes) == 28
     with Ledger(root / LEDGER_NAME) as ledger:
-        subs = ledger.all()
+        subs = ledger.submissions.all()
     by_kind: dict[str, set] = {}
     for s in subs:
         by_kind.setdefault(s.kind, set()).add(s.unit_code)

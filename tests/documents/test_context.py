@@ -12,7 +12,7 @@ from automation.config import default_settings
 from automation.documents import context as ctx
 from automation.ledger.records import ARCHIVED, QUARANTINED, SUPERSEDED, Submission
 from automation.problems import UsageError
-from automation.appraisal.workbook import Row, Table
+from automation.scoring.table import Row, Table
 from automation.scoring.framework import parse_rows
 from automation.scoring.index import UnitInput, compute
 from automation.units import UnitRegistry

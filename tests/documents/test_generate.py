@@ -15,7 +15,9 @@ import pytest
 
 from automation.config import init_workspace, load_settings
 from automation.documents import generate as gen
-from automation.documents.generate import Draft, generate, sha256_of, write_draft
+from automation.app import generate
+from automation.documents.generate import Draft, write_draft
+from automation.files import sha256_of
 from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.problems import CchcError, Severity
 from tests.documents.test_render import make_template
@@ -172,7 +174,8 @@ def all_text(path: Path) -> str:
 
 def final_workspace(root: Path, spread: bool = True):
     """A workspace whose appraisal is complete: every criterion appraised, every unit surveyed."""
-    from automation.appraisal.workbook import Row, Table, compute_table, workbook_path, write_workbook
+    from automation.appraisal.workbook import workbook_path, write_workbook
+    from automation.scoring.table import Row, Table, compute_table
     from automation.scoring.framework import workspace_framework
 
     ws = init_workspace(root)

@@ -11,7 +11,7 @@ import pytest
 
 from automation.config import init_workspace, load_settings
 from automation.documents.generate import write_draft
-from automation.documents.send import EDITED, MISSING, awaiting_signature, send_drafts
+from automation.documents.send import EDITED, MISSING, send_drafts
 from automation.formats.convert import Converter
 from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.mail import MailError
@@ -127,7 +127,7 @@ def test_edited_and_missing_drafts_are_skipped_with_a_reason(ws, smtp_server):
     staff_edit(notice)
     plan.unlink()
     with Ledger(ws / LEDGER_NAME) as ledger:
-        assert awaiting_signature(ledger) == ["outbox/du-thao/quyet-dinh.docx",
+        assert ledger.drafts.awaiting_signature() == ["outbox/du-thao/quyet-dinh.docx",
                                               "outbox/du-thao/thong-bao/thong-bao-kim-xa.docx",
                                               "outbox/du-thao/ke-hoach.docx"]
     result = send_drafts(settings)
@@ -138,7 +138,7 @@ def test_edited_and_missing_drafts_are_skipped_with_a_reason(ws, smtp_server):
     assert [a.get_filename() for a in _parse(env.original_content).iter_attachments()] == \
         ["quyet-dinh.docx", "quyet-dinh.pdf"]
     with Ledger(ws / LEDGER_NAME) as ledger:
-        assert awaiting_signature(ledger) == ["outbox/du-thao/thong-bao/thong-bao-kim-xa.docx",
+        assert ledger.drafts.awaiting_signature() == ["outbox/du-thao/thong-bao/thong-bao-kim-xa.docx",
                                               "outbox/du-thao/ke-hoach.docx"]
     # the edited one stays skipped on the next run; nothing is sent again
     again = send_drafts(settings)
@@ -226,4 +226,4 @@ def test_a_refusing_server_marks_nothing(ws, smtp_server):
     assert store.calls == 2 and delays == [0.1]
     assert all(v is None for v in _sent_at(ws).values())
     with Ledger(ws / LEDGER_NAME) as ledger:
-        assert len(awaiting_signature(ledger)) == 2  # still waiting, told in the weekly status
+        assert len(ledger.drafts.awaiting_signature()) == 2  # still waiting, told in the weekly status

@@ -108,7 +108,7 @@ def test_sigkill_while_files_are_dropped_and_processed(tmp_path):
     assert kills >= 10
 
     with Ledger(ws / LEDGER_NAME) as ledger:
-        rows = ledger.all()
+        rows = ledger.submissions.all()
         recoveries = ledger.db.execute("SELECT detail FROM events WHERE kind = 'recover'").fetchall()
     assert recoveries, "no kill interrupted a pass: the test did not exercise recovery"
     # every dropped file exactly once in the ledger, with its own bytes, at the place the ledger says

@@ -14,9 +14,8 @@ from docx import Document
 
 from automation.cli import main
 from automation.config import load_settings
-from automation.intake.desk import Desk
 from automation.ledger.db import LEDGER_NAME, SCHEMA_VERSION, Ledger
-from automation.intake.service import process_once
+from automation.app import process_inbox as process_once
 from tests.builders import list_document, person_rows
 
 
@@ -35,7 +34,7 @@ def _run(ws):
 
 def _subs(ws):
     with Ledger(ws / LEDGER_NAME) as ledger:
-        return {s.original_name: s for s in ledger.all()}
+        return {s.original_name: s for s in ledger.submissions.all()}
 
 
 def test_lists_are_archived_byte_for_byte_and_recorded(ws):
@@ -151,7 +150,7 @@ def test_two_processes_at_once_never_double_process(ws):
 def test_desk_needs_a_workspace(settings):
     from automation.problems import UsageError
     with pytest.raises(UsageError):
-        Desk(settings)
+        process_once(settings)  # the built-in settings name no workspace: no inbox, no ledger
 
 
 def test_a_new_ledger_opened_by_many_at_once(tmp_path):
@@ -178,7 +177,7 @@ def test_a_new_ledger_opened_by_many_at_once(tmp_path):
 
 
 def test_lock_is_reentrant_and_a_pass_sweeps_interrupted_workbook_writes(ws):
-    from automation.intake.desk import LOCK_NAME
+    from automation.workspace import LOCK as LOCK_NAME
     from automation.lock import WorkspaceLock
 
     leftover = ws / "outbox" / ".~cchc-0123abcd.xlsm"  # a rebuild killed before its os.replace

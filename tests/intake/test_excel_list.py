@@ -12,10 +12,11 @@ import pytest
 
 from automation.config import load_settings
 from automation.ledger.db import LEDGER_NAME, Ledger
-from automation.intake.service import process_once
+from automation.app import process_inbox as process_once
 from automation.problems import CATALOG
-from automation.status.workbook import KIND_SUBCOLUMNS, SHEET_SUMMARY, SHEET_UNITS, write_status
-from automation.survey.sample import draw_sample
+from automation.app import write_status
+from automation.status.workbook import KIND_SUBCOLUMNS, SHEET_SUMMARY, SHEET_UNITS
+from automation.app import draw_sample
 from tests.builders import person_rows
 from tests.sheet_builders import convert, list_workbook
 
@@ -28,7 +29,7 @@ def _run(ws):
 
 def _subs(ws):
     with Ledger(ws / LEDGER_NAME) as ledger:
-        return {s.original_name: s for s in ledger.all()}
+        return {s.original_name: s for s in ledger.submissions.all()}
 
 
 def _letter_text(path) -> str:

@@ -19,7 +19,7 @@ def _ledger_names(ws):
     if not (ws / LEDGER_NAME).exists():
         return set()
     with Ledger(ws / LEDGER_NAME) as ledger:
-        return {s.original_name for s in ledger.all() if s.status != "processing"}
+        return {s.original_name for s in ledger.submissions.all() if s.status != "processing"}
 
 
 @pytest.mark.parametrize("polling", [False, True])

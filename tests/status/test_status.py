@@ -17,11 +17,12 @@ from aiosmtpd.smtp import AuthResult
 
 from automation.config import load_settings
 from automation.ledger.db import LEDGER_NAME, Ledger
-from automation.intake.service import process_once
+from automation.app import process_inbox as process_once
 import automation.mail as status_mail
 from automation.mail import MailError, MailSettings, build_message, send, summary_lines, write_dry_run
 from automation.status.workbook import (EXPECTED_KINDS, KIND_SUBCOLUMNS, SHEET_SUMMARY, SHEET_UNITS, put_text,
-                                        unit_headers, write_status)
+                                        unit_headers)
+from automation.app import write_status
 from tests.builders import list_document, person_rows
 
 TODAY = dt.date(2021, 11, 3)
@@ -50,7 +51,7 @@ def ws(fast_ws, monkeypatch):
 
 def _current(ws) -> dict[str, object]:
     with Ledger(ws / LEDGER_NAME) as ledger:
-        return ledger.latest_by_unit("respondent_list")
+        return ledger.submissions.latest_by_unit("respondent_list")
 
 
 def _rows(path) -> tuple[list[str], dict[str, list]]:
@@ -143,7 +144,7 @@ def test_commune_text_starting_with_equals_stays_text(ws, tmp_path):
     sub = _current(ws)[YEN_BINH]
     evil = [{"code": "=1+1", "message": '=HYPERLINK("http://x.invalid","bấm")'}]
     with Ledger(ws / LEDGER_NAME) as ledger:
-        ledger.update(sub.id, problems=evil)
+        ledger.submissions.update(sub.id, problems=evil)
     path = write_status(load_settings(ws), TODAY)
     sheet = openpyxl.load_workbook(path)[SHEET_UNITS]
     col = unit_headers().index("Danh sách: lỗi") + 1
@@ -159,12 +160,13 @@ def test_commune_text_starting_with_equals_stays_text(ws, tmp_path):
 
 
 def test_appraisal_and_survey_progress(ws):
-    from automation.appraisal.workbook import compute_table, rebuild_table, workbook_path, write_workbook
+    from automation.appraisal.workbook import workbook_path, write_workbook
+    from automation.scoring.table import compute_table, rebuild_table
     from automation.scoring.framework import workspace_framework
 
     settings = load_settings(ws)
     framework = workspace_framework(settings)
-    table = rebuild_table(settings, framework, None)
+    table = rebuild_table(settings, framework, {}, {}, None, None)
     mine = [r for r in table.rows if r.unit_code == KIM_XA]
     mine[0].appraised = Decimal(0)
     mine[1].appraised = min(Decimal(1), mine[1].max_points)

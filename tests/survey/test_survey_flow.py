@@ -12,10 +12,10 @@ import pytest
 from automation.cli import main
 from automation.config import load_settings
 from automation.ledger.db import LEDGER_NAME, Ledger
-from automation.intake.service import process_once
+from automation.app import process_inbox as process_once
 from automation.appraisal.workbook import workbook_path
 from automation.survey.model import ANSWERS, NO_ANSWER
-from automation.survey.sample import draw_sample, load_people
+from automation.app import draw_sample, sampled_people
 from tests.builders import list_document, person_rows
 
 
@@ -47,8 +47,8 @@ def test_sample_is_stratified_reproducible_and_reports_missing_units(ws, capsys)
     assert code == 0 and "Đã chọn 20 người của 2 đơn vị (hạt giống 7" in out
     assert "Xã Yên Bình – danh sách chưa đạt (font.not_times_new_roman)" in out
     assert "Xã Vĩnh Ninh – chưa gửi danh sách" in out
+    people = sampled_people(settings)
     with Ledger(ws / LEDGER_NAME) as ledger:
-        people = load_people(ledger, settings)
         assert ledger.db.execute("SELECT seed, per_unit FROM survey_samples").fetchall()[-1][:] == (7, 10)
     kim = [p for p in people if p.unit_code == "09079"]
     assert [p.form_code for p in kim] == [f"09079-{i:02d}" for i in range(1, 11)]

@@ -1,0 +1,236 @@
+"""One function per thing a user does, chaining the stages and outputs; the faces (``cli/``, the Excel button,
+the demo) call these and nothing below them that chains packages.
+
+Each function opens the workspace's ledger once and hands it down.  After an inbox pass, while the workspace
+lock is still held, :func:`follow_up` runs what the pass calls for, in order: import the survey entry
+workbooks it archived, write the letters owed, rebuild the appraisal workbook when scores, evidence or answers
+came in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from pathlib import Path
+from typing import Callable
+
+from automation import clock
+from automation.config import Settings
+from automation.ledger import Ledger, open_ledger
+from automation.ledger import records as m
+from automation.problems import CchcError, Problem, verdict
+from automation.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+def _ws(settings: Settings) -> Workspace:
+    return Workspace.of(settings)
+
+
+# --- the inbox -----------------------------------------------------------------------------------------
+
+def follow_up(ws: Workspace, ledger: Ledger) -> Callable:
+    """What follows a pass of the desk (called with its result, the workspace lock held)."""
+    def run(result) -> None:
+        imported = import_archived_entries(ws, ledger)
+        if imported:  # the entries' verdicts were set by their import
+            result.submissions = [ledger.submissions.get(s.id) for s in result.submissions]
+        from automation.documents.letters import write_missing_letters  # noqa: PLC0415 (python-docx)
+
+        write_missing_letters(ws, ledger, clock.now())
+        if result.needs_appraisal or imported:
+            result.appraisal = refresh_appraisal(ws, ledger)
+
+    return run
+
+
+def import_archived_entries(ws: Workspace, ledger: Ledger) -> bool:
+    """Import the survey entry workbooks archived but not yet imported (oldest first: the newest wins)."""
+    from automation.appraisal.survey import store_entry  # noqa: PLC0415
+
+    pending = [s for s in ledger.submissions.of_kind(m.SURVEY_ENTRY) if s.status in (m.ARCHIVED, m.SUPERSEDED)
+               and s.verdict is None]
+    for sub in pending:
+        summary = store_entry(ws.settings, ledger, ws.root / sub.path, submission_id=sub.id)
+        with ledger.transaction():
+            ledger.submissions.update(sub.id, verdict=verdict(summary.problems),
+                                      problems=[p.as_dict(with_fix=True) for p in summary.problems])
+    return bool(pending)
+
+
+def refresh_appraisal(ws: Workspace, ledger: Ledger) -> Path | None:
+    """Rebuild the appraisal workbook after new inputs (kept as is while Excel has it open)."""
+    from automation.appraisal.rebuild import rebuild  # noqa: PLC0415
+
+    try:
+        return ws.appraisal_workbook if rebuild(ws, ledger) is not None else None
+    except CchcError as exc:
+        log.warning("appraisal workbook not rebuilt: %s", exc.problem.message)
+        return None
+
+
+def process_inbox(settings: Settings, progress: Callable | None = None, settle_timeout_s: float = 120.0,
+                  tracker=None, on_batch: Callable[[int], None] | None = None):
+    """`cchc process`: take every file in the inbox once it is stable, process it, follow up, return."""
+    from automation.intake.desk import Desk  # noqa: PLC0415
+    from automation.intake.service import process_once  # noqa: PLC0415
+
+    ws = _ws(settings)
+    with open_ledger(ws.ledger_path) as ledger:
+        desk = Desk(ws, ledger)
+        return process_once(desk, follow_up(ws, ledger), progress=progress, settle_timeout_s=settle_timeout_s,
+                            tracker=tracker, on_batch=on_batch)
+
+
+def watch(settings: Settings, stop: threading.Event, on_result: Callable | None = None,
+          extra: Callable[[], None] | None = None) -> None:
+    """`cchc watch`: the inbox until ``stop`` is set; ``extra`` runs after each pass (the weekly status)."""
+    from automation.intake.desk import Desk  # noqa: PLC0415
+    from automation.intake.service import watch as watch_inbox  # noqa: PLC0415
+
+    ws = _ws(settings)
+    with open_ledger(ws.ledger_path) as ledger:
+        watch_inbox(Desk(ws, ledger), follow_up(ws, ledger), stop, on_result=on_result, extra=extra)
+
+
+# --- the appraisal -------------------------------------------------------------------------------------
+
+def recompute(settings: Settings):
+    """`cchc recompute`: the table computed and written (refused while Excel has the workbook open)."""
+    from automation.appraisal.rebuild import recompute as rebuild_now  # noqa: PLC0415
+
+    ws = _ws(settings)
+    with open_ledger(ws.ledger_path) as ledger:
+        return rebuild_now(ws, ledger)
+
+
+def appraisal_table(ws: Workspace, ledger: Ledger):
+    """The appraisal table, computed once: rebuilt (and the workbook written) as usual; while Excel has the
+    workbook open, computed from the workbook as saved (plus the ledger) without writing it."""
+    from automation.appraisal.rebuild import compute, rebuild  # noqa: PLC0415
+
+    try:
+        table = rebuild(ws, ledger)
+    except CchcError as exc:
+        if exc.code != "appraisal.locked":
+            raise
+        table = None
+    return table if table is not None else compute(ws, ledger)
+
+
+def current_table(ws: Workspace, ledger: Ledger):
+    """The table as the workbook stands (no rebuild), or None before there is a workbook."""
+    from automation.appraisal.rebuild import compute  # noqa: PLC0415
+
+    return compute(ws, ledger) if ws.appraisal_workbook.exists() else None
+
+
+# --- the survey ----------------------------------------------------------------------------------------
+
+def stored_lists(settings: Settings, ledger: Ledger) -> dict:
+    """Each unit's latest list as it was read when it arrived: unit -> (problems, RespondentList, id).
+
+    A list archived before extractions were stored (an older ledger) is checked once more, and what is
+    read is stored, so it is never read again."""
+    from automation.check import check_paths  # noqa: PLC0415
+    from automation.lists.model import RespondentList  # noqa: PLC0415
+
+    latest = ledger.submissions.latest_by_unit(m.RESPONDENT_LIST)
+    stored = ledger.submissions.extractions([s.sha256 for s in latest.values()])
+    out: dict = {}
+    unread = {}
+    for code, sub in latest.items():
+        problems = [Problem.from_dict(p) for p in sub.problems]
+        data = stored.get(sub.sha256)
+        if data is not None:
+            rl = RespondentList.from_dict(data["list"]) if data.get("list") else None
+            out[code] = (problems, rl, sub.id)
+        else:
+            unread[code] = sub
+    if unread:
+        root = Path(settings.workspace)
+        paths = {code: root / (s.converted_path or s.path) for code, s in unread.items()}
+        reports = check_paths(list(paths.values()), settings,
+                              hints={paths[c]: settings.units.by_code(c) for c in paths})
+        for (code, sub), rep in zip(unread.items(), reports):
+            out[code] = (rep.problems, rep.respondent_list, sub.id)
+            if rep.respondent_list is not None:
+                with ledger.transaction():
+                    ledger.submissions.store_extraction(sub.sha256, "respondent_list", rep.extracted())
+    return out
+
+
+def draw_sample(settings: Settings, per_unit: int | None, seed: int):
+    """The survey sample from each unit's latest usable list (not saved)."""
+    from automation.survey.sample import draw  # noqa: PLC0415
+
+    ws = _ws(settings)
+    with open_ledger(ws.ledger_path) as ledger:
+        return draw(settings, stored_lists(settings, ledger), per_unit, seed)
+
+
+def save_sample(settings: Settings, result) -> int:
+    """Record the sample (and its seed), replacing the earlier one and its answers."""
+    from automation.survey.sample import person_rows  # noqa: PLC0415
+
+    detail = "; ".join(f"{u}: {why}" for u, why in result.missing)
+    with open_ledger(_ws(settings).ledger_path) as ledger:
+        return ledger.survey.replace_sample(result.seed, result.per_unit, detail, person_rows(result))
+
+
+def has_answers(settings: Settings) -> bool:
+    path = _ws(settings).ledger_path
+    if not path.exists():
+        return False
+    with open_ledger(path) as ledger:
+        return ledger.survey.has_answers()
+
+
+def sampled_people(settings: Settings) -> list:
+    from automation.survey.sample import people_from_rows  # noqa: PLC0415
+
+    with open_ledger(_ws(settings).ledger_path) as ledger:
+        return people_from_rows(ledger.survey.people(), settings)
+
+
+def import_survey(settings: Settings, path: Path):
+    """`cchc survey import`: the entry workbook made THE survey data, then the appraisal workbook rebuilt."""
+    from automation.appraisal.survey import store_entry  # noqa: PLC0415
+
+    ws = _ws(settings)
+    with open_ledger(ws.ledger_path) as ledger:
+        summary = store_entry(settings, ledger, path)
+        summary.appraisal = refresh_appraisal(ws, ledger)
+    return summary
+
+
+# --- documents and status ------------------------------------------------------------------------------
+
+def generate(settings: Settings, what: str, *, pdf: bool = False, table=None) -> list:
+    """`cchc generate`: the drafts from the appraisal table (computed once; the Excel button passes the open
+    workbook's)."""
+    from automation.documents.generate import generate as write_drafts  # noqa: PLC0415
+
+    ws = _ws(settings)
+    with open_ledger(ws.ledger_path) as ledger:
+        table = table if table is not None else appraisal_table(ws, ledger)
+        return write_drafts(settings, what, table=table, ledger=ledger, pdf=pdf)
+
+
+def write_status(settings: Settings, today: dt.date | None = None) -> Path:
+    """`cchc status`: the status workbook of ``today``."""
+    from automation.status.workbook import write_status as write  # noqa: PLC0415
+
+    ws = _ws(settings)
+    with open_ledger(ws.ledger_path) as ledger:
+        return write(settings, today, ledger=ledger, table=current_table(ws, ledger))
+
+
+def send_weekly_status(settings: Settings, now: dt.datetime | None = None, **kw) -> str | None:
+    """The weekly status mail of `cchc watch`, if due (see automation.status.schedule)."""
+    from automation.status.schedule import send_weekly_status as send  # noqa: PLC0415
+
+    ws = _ws(settings)
+    return send(settings, now, table_of=lambda ledger: current_table(ws, ledger), **kw)

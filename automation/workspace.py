@@ -1,0 +1,116 @@
+"""A workspace on disk: every folder and file name the tool uses, in one place.
+
+A workspace is a folder holding ``cchc.toml`` with ``inbox/`` (where files are dropped), ``outbox/`` (what the
+tool writes for people: letters, forms, drafts, workbooks), ``templates/`` (the office's editable copies of
+the templates), the archive, the quarantine, the claim area and the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from automation.config import Settings
+from automation.lock import WorkspaceLock
+from automation.problems import UsageError
+
+INBOX = "inbox"
+OUTBOX = "outbox"
+TEMPLATES = "templates"
+PROCESSING = "dang-xu-ly"  # files claimed from the inbox while they are checked
+CONVERSIONS = ".chuyen-doi"  # inside PROCESSING: LibreOffice's .docx/.xlsx of the files being checked
+ARCHIVE = "luu-tru"
+CONVERTED = "ban-chuyen-doi"  # inside an archive folder: the .docx/.xlsx of each legacy original beside it
+DUPLICATES = "_trung-lap"
+SURVEY_ENTRIES = "_dieu-tra"
+QUARANTINE = "cach-ly"
+LETTERS = "phan-hoi"
+DRAFTS = "du-thao"
+STATUS = "trang-thai"
+FORMS = "bieu-mau"
+SURVEY = "dieu-tra"
+LEDGER = "so-theo-doi.sqlite3"
+LOCK = ".cchc.lock"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    settings: Settings
+
+    @classmethod
+    def of(cls, settings: Settings) -> "Workspace":
+        if settings.workspace is None:
+            raise UsageError("usage.bad_argument", detail="Lệnh này cần một không gian làm việc (--workspace)")
+        return cls(Path(settings.workspace), settings)
+
+    def path(self, *parts: str) -> Path:
+        return self.root.joinpath(*parts)
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the workspace, with forward slashes (as the ledger keeps it)."""
+        return Path(path).relative_to(self.root).as_posix()
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / INBOX
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / OUTBOX
+
+    @property
+    def templates(self) -> Path:
+        return self.root / TEMPLATES
+
+    @property
+    def processing(self) -> Path:
+        return self.root / PROCESSING
+
+    @property
+    def conversions(self) -> Path:
+        return self.root / PROCESSING / CONVERSIONS
+
+    @property
+    def archive(self) -> Path:
+        return self.root / ARCHIVE
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / QUARANTINE
+
+    @property
+    def letters(self) -> Path:
+        return self.outbox / LETTERS
+
+    @property
+    def drafts(self) -> Path:
+        return self.outbox / DRAFTS
+
+    @property
+    def status(self) -> Path:
+        return self.outbox / STATUS
+
+    @property
+    def forms(self) -> Path:
+        return self.outbox / FORMS
+
+    @property
+    def survey(self) -> Path:
+        return self.outbox / SURVEY
+
+    @property
+    def appraisal_workbook(self) -> Path:
+        return self.outbox / f"tham-dinh-{self.settings.year}.xlsm"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.root / LEDGER
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / LOCK
+
+    def lock(self) -> WorkspaceLock:
+        """The workspace lock (re-entrant): one pass or rebuild at a time, across processes."""
+        return WorkspaceLock(self.lock_path)
