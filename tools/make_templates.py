@@ -7,8 +7,8 @@ short rule; body 14 pt justified with a 1.27 cm first-line indent and 6 pt betwe
 "Nơi nhận" / signature table; page numbers centred in the top margin from page 2) carrying docxtpl tags
 (``{{ var }}``, ``{%p ... %}``, ``{%tr ... %}``) over the variables of ``automation.documents.context``.
 The Plan reproduces the office's 2021 plan word for word when rendered with the 2021 settings.
-Staff may edit the files in Word; this script is how the shipped versions are made.  The output is
-byte-for-byte deterministic.
+Staff may edit the files in Word; this script is how the shipped versions are made, on the document base
+and with the helpers of ``automation.formats.docx_write``.  The output is byte-for-byte deterministic.
 
     .venv/bin/python tools/make_templates.py [FOLDER]
 """
@@ -22,24 +22,23 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from docx import Document
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the templates are made by the code that renders them
+
+from automation.formats import docx_write as dw  # noqa: E402
+
 OUTPUT = ROOT / "templates"
 FIXED_TIME = datetime(2024, 1, 1)
-TNR = "Times New Roman"
 BODY = 14  # body text size (NĐ 30: 13-14)
 TEXT_CM = 16.5  # 210 mm - 30 mm - 15 mm
 HEAD_CM = (6.3, 10.2)  # header table: issuing body | national motto
 SIGN_CM = (7.0, 9.5)  # "Nơi nhận" | signature
-ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-         "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 _MARK = re.compile(r"(\*\*|~~)")  # **bold**, ~~italic~~ in the texts below
 
 
@@ -47,18 +46,9 @@ class Builder:
     """A python-docx document with the helpers the four templates share."""
 
     def __init__(self, title: str):
-        self.doc = Document()
-        _times_new_roman(self.doc)
-        normal = self.doc.styles["Normal"]
-        normal.font.size = Pt(BODY)
-        normal.paragraph_format.space_after = Pt(0)
-        normal.paragraph_format.line_spacing = 1.0
-        sec = self.doc.sections[0]
-        sec.page_width, sec.page_height = Mm(210), Mm(297)
-        sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
-        sec.left_margin, sec.right_margin = Mm(30), Mm(15)
-        sec.header_distance, sec.footer_distance = Mm(10), Mm(10)
-        _page_numbers(sec)
+        # A4 portrait, margins 20/20/30/15 mm, single lines and 0 pt after by default
+        self.doc = dw.new_document(size_pt=BODY, header_mm=10, footer_mm=10)
+        dw.page_numbers(self.doc.sections[0], size_pt=13)
         props = self.doc.core_properties
         props.title, props.author, props.last_modified_by = title, "cchc", "cchc"
         props.comments = "Mẫu văn bản của cchc (tools/make_templates.py), thể thức theo Nghị định 30/2020/NĐ-CP"
@@ -69,21 +59,14 @@ class Builder:
     def par(self, text: str = "", where=None, *, align: str = "justify", size: int = BODY, bold: bool = False,
             italic: bool = False, indent: bool = True, before: int = 0, after: int = 6, color=None):
         """A paragraph of ``text`` (``**bold**`` and ``~~italic~~`` toggle inside it)."""
-        p = _new_paragraph(where if where is not None else self.doc)
-        p.alignment = ALIGN[align]
-        pf = p.paragraph_format
-        pf.space_before, pf.space_after = Pt(before), Pt(after)
-        if indent:
-            pf.first_line_indent = Cm(1.27)
+        p = dw.para(where if where is not None else self.doc, align=align, before=before, after=after,
+                    indent=Cm(1.27) if indent else None)
         state = {"**": bold, "~~": italic}
         for piece in _MARK.split(text):
             if piece in state:
                 state[piece] = not state[piece]
             elif piece:
-                run = p.add_run(piece)
-                run.bold, run.italic, run.font.size = state["**"], state["~~"], Pt(size)
-                if color:
-                    run.font.color.rgb = color
+                dw.run(p, piece, size=size, bold=state["**"], italic=state["~~"], color=color)
         return p
 
     def tag(self, text: str, where=None):
@@ -99,7 +82,7 @@ class Builder:
 
     def rule(self, where=None, *, width: float, within: float = TEXT_CM, after: int = 6) -> None:
         """A centred horizontal rule ``width`` cm long (an empty paragraph with a top border)."""
-        p = _new_paragraph(where if where is not None else self.doc)
+        p = dw.next_paragraph(where if where is not None else self.doc)
         pf = p.paragraph_format
         pf.left_indent = pf.right_indent = Cm((within - width) / 2)
         pf.space_before, pf.space_after = Pt(3), Pt(after)
@@ -119,19 +102,8 @@ class Builder:
 
     # --- tables ---
     def table(self, widths: tuple[float, ...], rows: int = 1, grid: bool = False, header_rows: int = 0):
-        t = self.doc.add_table(rows=rows, cols=len(widths))
-        if grid:
-            t.style = self.doc.styles["Table Grid"]
-        t.alignment = WD_TABLE_ALIGNMENT.CENTER
-        t.autofit = False
-        for column, w in zip(t.columns, widths):
-            column.width = Cm(w)
-        for row in t.rows:
-            for cell, w in zip(row.cells, widths):
-                cell.width = Cm(w)
-        for row in t.rows[:header_rows]:
-            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on every page
-        return t
+        return dw.table(self.doc, [Cm(w) for w in widths], rows=rows, style="Table Grid" if grid else None,
+                        header_rows=header_rows)  # header rows repeated on every page
 
     def grid(self, widths, headers, loop: str, cells, totals=None) -> None:
         """A bordered table: a bold header row, a ``{%tr for ... %}`` row, the data row, ``{%tr endfor %}``
@@ -186,7 +158,7 @@ class Builder:
         self.doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the last lines go with the signature
         self.par("", indent=False, after=0).paragraph_format.keep_with_next = True
         t = self.table(SIGN_CM)
-        t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # the block stays on one page
+        dw.keep_row_together(t.rows[0])  # the block stays on one page
         left, right = t.cell(0, 0), t.cell(0, 1)
         self.par("Nơi nhận:", left, align="left", size=12, bold=True, italic=True, indent=False, after=0)
         self.tag("{%p for x in noi_nhan %}", left)
@@ -216,29 +188,6 @@ class Builder:
         tmp.replace(path)
 
 
-def _new_paragraph(where):
-    """The next paragraph of ``where``; a table cell's own first, still empty, paragraph is used first."""
-    if hasattr(where, "width") and len(where.paragraphs) == 1:
-        first = where.paragraphs[0]
-        if not first.runs and first._p.pPr is None:
-            return first
-    return where.add_paragraph()
-
-
-def _times_new_roman(doc) -> None:
-    """Times New Roman in all four rFonts slots of the defaults, Normal and every style naming a font."""
-    styles = doc.styles.element
-    for rpr in (styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")),
-                doc.styles["Normal"].element.get_or_add_rPr()):
-        if rpr.find(qn("w:rFonts")) is None:
-            rpr.insert(0, OxmlElement("w:rFonts"))
-    for fonts in styles.iter(qn("w:rFonts")):
-        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            fonts.attrib.pop(qn(attr), None)
-        for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(slot), TNR)
-
-
 def _box(p) -> None:
     bdr = OxmlElement("w:pBdr")
     for side in ("top", "left", "bottom", "right"):
@@ -248,39 +197,6 @@ def _box(p) -> None:
         bdr.append(el)
     ppr = p._p.get_or_add_pPr()
     ppr.insert_element_before(bdr, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr")
-
-
-def _field_run(paragraph, instr: str) -> None:
-    """A complex field (``PAGE``) in 13 pt, as Word writes it."""
-    for kind, text in (("begin", None), (None, instr), ("separate", None), ("end", None)):
-        run = paragraph.add_run()
-        run.font.size = Pt(13)
-        if kind:
-            fc = OxmlElement("w:fldChar")
-            fc.set(qn("w:fldCharType"), kind)
-            run._r.append(fc)
-        else:
-            it = OxmlElement("w:instrText")
-            it.set(qn("xml:space"), "preserve")
-            it.text = instr
-            run._r.append(it)
-
-
-def _page_numbers(sec, restart: bool = False) -> None:
-    """Page numbers centred in the top margin, none on the first page (NĐ 30, Phụ lục I, I.7)."""
-    sec.different_first_page_header_footer = True
-    sec.first_page_header.is_linked_to_previous = False
-    header = sec.header
-    header.is_linked_to_previous = False
-    p = header.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field_run(p, " PAGE ")
-    if restart:
-        pg = OxmlElement("w:pgNumType")
-        pg.set(qn("w:start"), "1")
-        sec._sectPr.insert_element_before(pg, "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
-                                          "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
-                                          "w:printerSettings", "w:sectPrChange")
 
 
 # --- Kế hoạch (the office's 2021 plan, word for word) ------------------------------------------------
@@ -527,7 +443,7 @@ def decision() -> Builder:
     b.signature()
     # the annex on its own pages, numbered separately (NĐ 30, Phụ lục I, III.1.đ)
     sec = b.doc.add_section(WD_SECTION.NEW_PAGE)
-    _page_numbers(sec, restart=True)
+    dw.page_numbers(sec, size_pt=13, restart=True)
     b.par("Phụ lục", align="center", bold=True, indent=False, after=0)
     b.par("CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ nam }} CỦA CÁC XÃ, THỊ TRẤN", align="center", bold=True, indent=False,
           after=0)

@@ -16,21 +16,17 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from automation import vntext
 from automation.config import Settings
+from automation.formats import docx_write as dw
 from automation.formats import legacy
 from automation.lists.model import COLUMN_TITLES, COLUMNS
 from automation.units import Unit
 
-TNR = "Times New Roman"
+TNR = dw.FONT
 
 # position of the unit in settings.units -> variant; units past the end of this tuple are "clean"
 VARIANTS: tuple[str, ...] = (
@@ -206,12 +202,10 @@ def _tcvn3_pieces(text: str, caps: bool) -> list[tuple[str, bool]]:
 
 # --- Word -----------------------------------------------------------------------------------------------------
 def _set_fonts(rpr, ascii_: str, hansi: str | None = None) -> None:
-    """Set all four rFonts slots of ``rpr`` (hAnsi may differ) and drop theme fonts, which beat literals."""
-    rf = rpr.get_or_add_rFonts()
-    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        rf.attrib.pop(qn(f"w:{attr}"), None)
-    for slot, font in (("ascii", ascii_), ("hAnsi", hansi or ascii_), ("eastAsia", ascii_), ("cs", ascii_)):
-        rf.set(qn(f"w:{slot}"), font)
+    """All four rFonts slots of ``rpr`` name ``ascii_`` (no theme fonts, which beat literals), hAnsi ``hansi``."""
+    rf = dw.set_font_all_slots(rpr, ascii_)
+    if hansi:
+        rf.set(qn("w:hAnsi"), hansi)
 
 
 class _Writer:
@@ -230,10 +224,7 @@ class _Writer:
         else:
             pieces = [(text, None, None)]
         for piece, font, hansi in pieces:
-            run = paragraph.add_run(piece)
-            run.bold, run.italic = bold or None, italic or None
-            if size:
-                run.font.size = Pt(size)
+            run = dw.run(paragraph, piece, size=size or None, bold=bold or None, italic=italic or None)
             if font:
                 _set_fonts(run._r.get_or_add_rPr(), font, hansi)
 
@@ -247,20 +238,6 @@ class _Writer:
     def cell(self, cell, text: str, align=WD_ALIGN_PARAGRAPH.CENTER, **kw) -> None:
         for i, line in enumerate(text.split("\n")):
             self.para(cell, line, align, first=i == 0, **kw)
-
-
-def _base_style(doc) -> None:
-    """Times New Roman in docDefaults and Normal (no theme fonts), 13 pt, A4 landscape, decree margins."""
-    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(defaults, TNR)
-    normal = doc.styles["Normal"]
-    _set_fonts(normal.element.get_or_add_rPr(), TNR)
-    normal.font.size = Pt(13)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.0
-    sec = doc.sections[0]
-    sec.orientation, sec.page_width, sec.page_height = WD_ORIENT.LANDSCAPE, Mm(297), Mm(210)
-    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(20), Mm(20), Mm(25), Mm(15)
 
 
 WIDTH_MM = {"stt": 12, "name": 38, "address": 48, "phone": 29, "field": 28, "procedure": 49,
@@ -277,14 +254,9 @@ def _list_table(doc, w: _Writer, people: list[_Person], variant: str) -> None:
         cols.remove("field")
     titles = {**COLUMN_TITLES, **(TWO_ROW_TITLES if two_rows else {})}
     head = 3 if two_rows else 1  # two header rows and a "(1) (2) ..." numbering row
-    table = doc.add_table(rows=head, cols=len(cols))
-    table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
-    for i, col in enumerate(cols):
-        table.columns[i].width = Mm(WIDTH_MM[col])
-        for row in table.rows:
-            row.cells[i].width = Mm(WIDTH_MM[col])
-    for row in table.rows:  # header rows repeat on every page
-        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    # autofit stays on, as in a list typed in Word; the header rows repeat on every page
+    table = dw.table(doc, [WIDTH_MM[col] for col in cols], rows=head, style="Table Grid", fixed=False,
+                     header_rows=head)
     hw = dict(bold=True, size=12)
     if two_rows:
         s = cols.index("submitted")
@@ -322,17 +294,15 @@ def _list_table(doc, w: _Writer, people: list[_Person], variant: str) -> None:
 
 def _two_columns(doc, w: _Writer, left: list[tuple], right: list[tuple]) -> None:
     """A borderless 2-column table; each line is (text, options)."""
-    table = doc.add_table(rows=1, cols=2)
-    for cell, lines, width in zip(table.rows[0].cells, (left, right), (100, 157)):
-        cell.width = Mm(width)
+    table = dw.table(doc, (100, 157), align=None, fixed=False)
+    for cell, lines in zip(table.rows[0].cells, (left, right)):
         for i, (text, opts) in enumerate(lines):
             w.para(cell, text, first=i == 0, **opts)
 
 
 def _document(path: Path, unit: Unit, people: list[_Person], variant: str, settings: Settings,
               rng: random.Random) -> None:
-    doc = Document()
-    _base_style(doc)
+    doc = dw.new_document(size_pt=13, margins_mm=(20, 20, 25, 15), landscape=True)  # single lines, 0 pt after
     doc.core_properties.author = "Bộ phận một cửa"
     doc.core_properties.created = doc.core_properties.modified = dt.datetime(settings.year, 10, 25, 8, 0)
     w = _Writer(variant)

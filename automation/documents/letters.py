@@ -8,41 +8,33 @@ temporary ``.~cchc-*.docx`` next to its final name and moved into place with :fu
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import logging
 import os
-import re
 import secrets
+from functools import partial
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt
-
 from automation.config import Settings
+from automation.formats import docx_write as dw
+from automation.formats.docx_write import CENTER, JUSTIFY, LEFT
 from automation.ledger.records import KIND_DEADLINES, KIND_FOLDERS, KIND_NAMES, Submission
 from automation.problems import Problem, Severity, verdict
 from automation.units import Unit
-from automation.vntext import nfc
 
 log = logging.getLogger(__name__)
 
-FONT = "Times New Roman"
 BODY_PT, TABLE_PT = 14, 13
 TEMP_PREFIX = ".~cchc-"
-CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
 VERDICTS = {"accepted": "ĐẠT", "accepted_with_warnings": "ĐẠT, có lưu ý",
             "rejected": "KHÔNG ĐẠT – đề nghị sửa và gửi lại"}
 PROBLEM_HEADERS = ("STT", "Nội dung", "Vị trí", "Cách khắc phục")
 PROBLEM_WIDTHS_MM = (15, 64, 38, 48)  # 165 mm = 210 - 30 (left) - 15 (right)
 WHOLE_DOCUMENT = "Toàn văn bản"
-_NOT_XML = re.compile(r"[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_BREAKS = re.compile(r"[\t\n\r\x0b\x0c]")
+# every run of a letter has its size written out and its text on one line (file names, damaged documents)
+_run = partial(dw.run, size=BODY_PT, one_line=True)
+_para = partial(dw.para, size=BODY_PT, one_line=True)
+_lines = partial(dw.cell_lines, size=BODY_PT, one_line=True)
 
 
 def write_feedback(folder: Path, submission: Submission, unit: Unit, problems: list[Problem],
@@ -109,11 +101,6 @@ def _timeliness(submission: Submission, settings: Settings) -> str | None:
     return f"{status} (hạn nộp: {settings.deadlines[key].wording()})"
 
 
-def _text(text: str) -> str:
-    """NFC on one line, without the control characters XML cannot hold (damaged documents, file names)."""
-    return _NOT_XML.sub("", _BREAKS.sub(" ", nfc(text)))
-
-
 def _version_words(sub: Submission) -> str:
     """"lần gửi thứ 2 (tệp “DS.docx”, nhận lúc 09:15 ngày 25/10/2021)"."""
     when = f", nhận lúc {sub.received_at:%H:%M ngày %d/%m/%Y}" if sub.received_at else ""
@@ -132,7 +119,7 @@ def _letter(doc, sub: Submission, unit: Unit, problems: list[Problem], settings:
     auth, to = settings.authority, addressee(unit)
     office = auth.standing_office
 
-    head = _table(doc, (62, 103), borders=False, rows=2)
+    head = dw.table(doc, (62, 103), borders=False, rows=2)
     _lines(head.cell(0, 0), [(auth.issuing_body.upper(), {"size": 13}),
                              (office.upper(), {"size": 13, "bold": True})])
     _lines(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 12, "bold": True}),
@@ -185,115 +172,34 @@ def _letter(doc, sub: Submission, unit: Unit, problems: list[Problem], settings:
         closing = f"{office} thông báo để {to} biết./."
     _para(doc, closing, indent=True, before=6, after=12, align=JUSTIFY)
 
-    foot = _table(doc, (80, 85), borders=False)
+    foot = dw.table(doc, (80, 85), borders=False)
     _lines(foot.cell(0, 0), [("Nơi nhận:", {"size": 12, "bold": True, "italic": True}),
                              ("- Như trên;", {"size": 11}), ("- Lưu: VT.", {"size": 11})], align=LEFT)
     _lines(foot.cell(0, 1), [(office.upper(), {"size": BODY_PT, "bold": True})], align=CENTER)
 
 
 def _problem_table(doc, problems: list[Problem]) -> None:
-    """One row per problem, made by copying a formatted prototype row (``add_row`` is O(n) per call)."""
-    table = _table(doc, PROBLEM_WIDTHS_MM, borders=True, rows=2)
-    head, proto = table.rows[0]._tr, table.rows[1]
+    """One row per problem, copied from a formatted prototype row; the header row repeats on every page."""
+    table = dw.table(doc, PROBLEM_WIDTHS_MM, borders=True, rows=2, header_rows=1)
+    proto = table.rows[1]
     for cell, text in zip(table.rows[0].cells, PROBLEM_HEADERS):
         _lines(cell, [(text, {"size": TABLE_PT, "bold": True})], align=CENTER)
-    head.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat on every page
-    proto._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    dw.keep_row_together(proto)
     for i, cell in enumerate(proto.cells):
         p = _lines(cell, [], align=CENTER if i == 0 else None)
         if i == 1:
             _run(p, "·", size=TABLE_PT, bold=True)  # severity label
         _run(p, "·", size=TABLE_PT)
-    for n, prob in enumerate(problems, 1):
-        tr = copy.deepcopy(proto._tr)
-        values = (str(n), f"{prob.severity.label}: ", prob.message, _where(prob), prob.fix)
-        for t, value in zip(tr.iter(qn("w:t")), values):
-            t.text = _text(value)
-            t.set(qn("xml:space"), "preserve")
-        proto._tr.addprevious(tr)
-    table._tbl.remove(proto._tr)
+    rows = ((str(n), f"{p.severity.label}: ", p.message, _where(p), p.fix) for n, p in enumerate(problems, 1))
+    dw.rows_from_prototype(table, proto, rows)
 
-
-# ------------------------------------------------------------------------------------------ python-docx plumbing
 
 def _new_document():
-    """A blank A4 document whose defaults and Normal style are Times New Roman 14 pt, Vietnamese."""
-    doc = Document()
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    normal = doc.styles["Normal"]
-    for r in (rpr, normal.element.get_or_add_rPr()):
-        fonts = r.get_or_add_rFonts()
-        fonts.attrib.clear()  # drop asciiTheme/hAnsiTheme/eastAsiaTheme/cstheme
-        for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-            fonts.set(qn(f"w:{slot}"), FONT)
-    for tag in ("w:sz", "w:szCs"):
-        rpr.find(qn(tag)).set(qn("w:val"), str(BODY_PT * 2))
-    rpr.find(qn("w:lang")).set(qn("w:val"), "vi-VN")
-    normal.font.size = Pt(BODY_PT)
-    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
-    spacing.set(qn("w:after"), "0")
-    spacing.set(qn("w:line"), "264")  # 1.1 lines
-
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    section.header_distance = Mm(10)
-    # page numbers centred in the top margin, none on page 1
-    section.different_first_page_header_footer = True
-    p = section.header.paragraphs[0]
-    p.alignment = CENTER
-    p._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>2</w:t></w:r></w:fldSimple>'))
+    """A blank A4 portrait document on the Decree 30 base: Times New Roman 14 pt, Vietnamese, 1.1 lines, page
+    numbers centred in the top margin from page 2."""
+    doc = dw.new_document(size_pt=BODY_PT, line_spacing=1.1, header_mm=10)
+    dw.page_numbers(doc.sections[0])
     return doc
-
-
-def _run(p, text: str, *, size: int = BODY_PT, bold=False, italic=False, underline=False):
-    run = p.add_run(_text(text))
-    run.font.size = Pt(size)
-    run.bold, run.italic = bold or None, italic or None
-    run.underline = underline or None
-    return run
-
-
-def _para(container, text: str = "", *, size: int = BODY_PT, bold=False, italic=False, underline=False,
-          align=None, before: float = 0, after: float = 0, indent=False, paragraph=None):
-    p = paragraph if paragraph is not None else container.add_paragraph()
-    fmt = p.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-    if indent:
-        fmt.first_line_indent = Mm(12.7)
-    if align is not None:
-        p.alignment = align
-    if text:
-        _run(p, text, size=size, bold=bold, italic=italic, underline=underline)
-    return p
-
-
-def _lines(cell, lines: list[tuple[str, dict]], align=CENTER):
-    """Write ``lines`` (text, formatting) into ``cell``, one paragraph each; return the last one."""
-    p = _para(cell, paragraph=cell.paragraphs[0], align=align)
-    for i, (text, fmt) in enumerate(lines):
-        p = _para(cell, text, align=align, paragraph=p if i == 0 else None, **fmt)
-    return p
-
-
-def _table(doc, widths_mm: tuple[int, ...], *, borders: bool, rows: int = 1):
-    table = doc.add_table(rows=rows, cols=len(widths_mm))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    val = 'w:val="single" w:sz="4" w:space="0" w:color="000000"' if borders else 'w:val="nil"'
-    edges = parse_xml(f'<w:tblBorders {nsdecls("w")}>'
-                      + "".join(f"<w:{e} {val}/>" for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
-                      + "</w:tblBorders>")
-    table._tbl.tblPr.insert_element_before(edges, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
-                                           "w:tblCaption", "w:tblDescription", "w:tblPrChange")
-    for col, width in zip(table.columns, widths_mm):
-        col.width = Mm(width)
-        for cell in col.cells:
-            cell.width = Mm(width)
-    return table
 
 
 # ------------------------------------------------------------------------------------------ every letter owed

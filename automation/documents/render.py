@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from automation.formats.docx_write import xml_chars
 from automation.problems import CchcError
 
 if TYPE_CHECKING:
@@ -29,9 +30,9 @@ SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMP_PREFIX = ".~cchc-"
 _MAX_SNIPPET = 160
 
-# characters XML 1.0 forbids (a vertical tab pasted from Word, a stray NUL…): a value holding one would make
-# docxtpl's recovering parser drop text silently, so they are removed from every value rendered
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# characters XML 1.0 forbids (a vertical tab pasted from Word, a stray NUL, a lone surrogate…): a value holding
+# one would make docxtpl's recovering parser drop text silently, so docx_write.xml_chars removes them from every
+# value rendered (and nothing else: no normalisation of the value)
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _PART_LABELS = (("/word/document", "thân văn bản"), ("/word/header", "đầu trang"), ("/word/footer", "chân trang"),
                 ("/word/footnotes", "chú thích"))
@@ -57,7 +58,7 @@ def template_path(settings: Settings, name: str) -> Path:
 
 def _finalize(value):
     if isinstance(value, str) and not hasattr(value, "__html__"):
-        return _XML_INVALID.sub("", value)
+        return xml_chars(value)
     return value
 
 

@@ -16,12 +16,12 @@ from lxml import etree
 
 from automation.config import Limits
 from automation.formats import legacy
+from automation.formats.docx_write import FONT as TNR, set_font_all_slots
 from automation.formats.ooxml import Package
 from automation.formats.sniff import FileKind, sniff
-from automation.formats.word import SLOTS, THEME_ATTR, RunFonts, w
+from automation.formats.word import RunFonts, w
 from automation.problems import FileRejected
 
-TNR = "Times New Roman"
 _STORIES = ("header", "footer", "footnotes", "endnotes")
 _WORD_KINDS = {FileKind.DOCX, FileKind.DOC, FileKind.RTF, FileKind.HTML, FileKind.ODT}
 
@@ -33,17 +33,11 @@ class ConvertResult:
     runs_refonted: int
 
 
-def _set_tnr(rpr_parent, create: bool) -> bool:
-    """Make the rFonts under ``rpr_parent`` (an rPr) name Times New Roman in every slot."""
-    rf = rpr_parent.find(w("rFonts"))
-    if rf is None:
-        if not create:
-            return False
-        rf = etree.Element(w("rFonts"))
-        rpr_parent.insert(0, rf)  # rFonts comes first in rPr
-    for slot in SLOTS:
-        rf.attrib.pop(w(THEME_ATTR[slot]), None)
-        rf.set(w(slot), TNR)
+def _set_tnr(rpr, create: bool) -> bool:
+    """Make the rFonts of ``rpr`` name Times New Roman in every slot (made, when missing, only if ``create``)."""
+    if rpr.find(w("rFonts")) is None and not create:
+        return False
+    set_font_all_slots(rpr, TNR)
     return True
 
 

@@ -15,17 +15,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation.config import Settings
+from automation.formats import docx_write as dw
 from automation.lists.model import COLUMN_TITLES, COLUMNS
 from automation.scoring.framework import Framework
 
@@ -35,7 +31,6 @@ HELP_SHEET = "HuongDan"
 SCORE_HEADERS = ("Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm", "Tài liệu kiểm chứng", "Giải trình")
 HEADER_ROW = 4
 INPUT_COLUMNS = ("D", "E", "F")  # Điểm tự chấm, Tài liệu kiểm chứng, Giải trình
-TNR = "Times New Roman"
 _DATE = "%d/%m/%Y"
 
 
@@ -79,68 +74,31 @@ _WIDTHS_CM = {"stt": 1.2, "name": 4.4, "address": 4.8, "phone": 2.8, "field": 3.
               "submitted": 2.1, "received": 2.1}
 
 
-def _times_new_roman(doc) -> None:
-    """Times New Roman in all four rFonts slots of the defaults, Normal and every style naming a font."""
-    styles = doc.styles.element
-    for rpr in (styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")),
-                doc.styles["Normal"].element.get_or_add_rPr()):
-        if rpr.find(qn("w:rFonts")) is None:
-            rpr.insert(0, OxmlElement("w:rFonts"))
-    for fonts in styles.iter(qn("w:rFonts")):
-        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            fonts.attrib.pop(qn(attr), None)
-        for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(slot), TNR)
-
-
 def _lines(container, lines, size=13, align="center", after=0) -> None:
     """Paragraphs of (text, bold, italic); in a table cell the first line takes its empty paragraph."""
-    for i, (text, bold, italic) in enumerate(lines):
-        p = container.paragraphs[0] if i == 0 and hasattr(container, "width") else container.add_paragraph()
-        p.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
-        p.paragraph_format.space_after = Pt(after)
-        if text:
-            run = p.add_run(text)
-            run.bold, run.italic, run.font.size = bold, italic, Pt(size)
-
-
-def _widths(table, widths) -> None:
-    """Column widths in the grid (LibreOffice reads these) and on every cell (Word reads these)."""
-    table.autofit = False
-    for column, width in zip(table.columns, widths):
-        column.width = width
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
+    for text, bold, italic in lines:
+        dw.para(container, text, size=size, bold=bold, italic=italic, align=align, before=None, after=after)
 
 
 def _list_template(settings: Settings):
-    doc = Document()
-    _times_new_roman(doc)
-    doc.styles["Normal"].font.size = Pt(13)
-    sec = doc.sections[0]
-    sec.orientation = WD_ORIENT.LANDSCAPE
-    sec.page_width, sec.page_height = Mm(297), Mm(210)
-    sec.top_margin = sec.bottom_margin = Mm(20)
-    sec.left_margin, sec.right_margin = Mm(25), Mm(15)
+    # A4 landscape, 13 pt; python-docx's paragraph spacing (10 pt after, 1.15 lines) as the template always had
+    doc = dw.new_document(size_pt=13, margins_mm=(20, 20, 25, 15), landscape=True, space_after_pt=10,
+                          line_spacing=1.15)
     rules, year = settings.list_rules, settings.deadlines["respondent_list"].date.year
     halves = [Cm(10), Cm(15.7)]
 
-    head = doc.add_table(rows=1, cols=2)
+    head = dw.table(doc, halves, align=None)
     _lines(head.cell(0, 0), [("ỦY BAN NHÂN DÂN XÃ ………", True, False)])
     _lines(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
                              ("Độc lập - Tự do - Hạnh phúc", True, False),
                              (f"……………, ngày …… tháng …… năm {year}", False, True)])
-    _widths(head, halves)
     _lines(doc, [("", False, False), ("DANH SÁCH", True, False)], size=14)
     _lines(doc, [("Tổ chức, cá nhân đã giao dịch và nhận kết quả giải quyết thủ tục hành chính từ ngày "
                   f"{rules.window_start.strftime(_DATE)} đến ngày {rules.window_end.strftime(_DATE)} "
                   "tại Bộ phận một cửa", True, False)], after=12)
 
-    table = doc.add_table(rows=1 + rules.size, cols=len(COLUMNS))
-    table.style = doc.styles["Table Grid"]
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # header repeats on every page
-    _widths(table, [Cm(_WIDTHS_CM[col]) for col in COLUMNS])
+    table = dw.table(doc, [Cm(_WIDTHS_CM[col]) for col in COLUMNS], rows=1 + rules.size, style="Table Grid",
+                     align=None, header_rows=1)  # the header row repeats on every page
     for cell, col in zip(table.rows[0].cells, COLUMNS):
         _lines(cell, [(COLUMN_TITLES[col], True, False)], size=12)
     for n, row in enumerate(table.rows[1:], start=1):
@@ -160,11 +118,10 @@ def _list_template(settings: Settings):
     _lines(doc, [("", False, False), ("Ghi chú:", True, True)], size=12, align="left", after=3)
     _lines(doc, [(line, False, False) for line in notes] + [("", False, False)], size=12, align="justify",
            after=3)
-    sign = doc.add_table(rows=1, cols=2)
+    sign = dw.table(doc, halves, align=None)
     _lines(sign.cell(0, 0), [("NGƯỜI LẬP DANH SÁCH", True, False), ("(Ký, ghi rõ họ tên)", False, True)])
     _lines(sign.cell(0, 1), [("TM. ỦY BAN NHÂN DÂN", True, False), ("CHỦ TỊCH", True, False),
                              ("(Ký tên, đóng dấu)", False, True)])
-    _widths(sign, halves)
     return doc
 
 

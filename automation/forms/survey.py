@@ -14,29 +14,28 @@ import os
 import re
 import uuid
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation import vntext
-from automation.formats.excel import append_row
 from automation.config import Settings
+from automation.formats import docx_write as dw
+from automation.formats.docx_write import CENTER as _CENTER, JUSTIFY as _JUSTIFY, LEFT as _LEFT
+from automation.formats.excel import append_row
 from automation.survey.model import ANSWERS, ENTRY_SHEET, FORM_CODE, QUESTION_HEADERS, QUESTION_SHEET, SampledPerson
 from automation.survey.questions import QuestionSet
 
 FOLDER = "dieu-tra"
 ENTRY_HEADERS = (FORM_CODE, "Mã đơn vị", "Đơn vị", "Họ và tên")
 LIST_SHEET = "DanhMuc"  # the answers, when they do not fit an inline list
-TNR = "Times New Roman"
 BOX = "☐"
 TITLE = "PHIẾU KHẢO SÁT SỰ HÀI LÒNG"
 ANSWER_HEADERS = ("STT", "Câu hỏi", *ANSWERS)
@@ -44,8 +43,6 @@ ANSWER_WIDTHS_MM = (10, 81) + (14,) * len(ANSWERS)  # 175 mm = 210 - 20 (left) -
 PERSON_LABELS = {"form_code": f"{FORM_CODE}: ", "name": "Họ và tên: ", "address": "Địa chỉ: ",
                  "phone": "Số điện thoại: ", "field": "Lĩnh vực: ", "procedure": "Thủ tục hành chính: "}
 _BLANK = "……………………………"
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_CENTER, _LEFT, _JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
 @dataclass
@@ -94,7 +91,7 @@ def _atomic(target: Path, save) -> None:
 
 
 def _clean(text) -> str:
-    return _NOT_XML.sub("", vntext.clean(str(text or "")))
+    return dw.xml_chars(vntext.clean(str(text or "")))
 
 
 def _groups(settings: Settings, people: list[SampledPerson]) -> list[_Group]:
@@ -114,59 +111,24 @@ def _groups(settings: Settings, people: list[SampledPerson]) -> list[_Group]:
 # --- the printable forms (Word) -------------------------------------------------------------------
 
 def _base_document():
-    """A blank A4 portrait document: Times New Roman 13 pt in the defaults and every style naming a font."""
-    doc = Document()
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    for owner in (rpr, doc.styles["Normal"].element.get_or_add_rPr()):
-        owner.get_or_add_rFonts()
-    for fonts in styles.iter(qn("w:rFonts")):
-        fonts.attrib.clear()  # no asciiTheme/hAnsiTheme/eastAsiaTheme/cstheme
-        for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(slot), TNR)
-    for tag, value in (("w:sz", "26"), ("w:szCs", "26"), ("w:lang", "vi-VN")):
-        rpr.find(qn(tag)).set(qn("w:val"), value)
-    doc.styles["Normal"].font.size = Pt(13)
-    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
-    spacing.set(qn("w:after"), "0")
-    spacing.set(qn("w:line"), "252")  # 1.05 lines
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin = sec.bottom_margin = Mm(15)
-    sec.left_margin, sec.right_margin = Mm(20), Mm(15)
+    """A blank A4 portrait document on the Decree 30 base: Times New Roman 13 pt, 1.05 lines, margins 15 mm
+    (top, bottom, right) and 20 mm (left) to fit a form on a page."""
+    doc = dw.new_document(size_pt=13, margins_mm=(15, 15, 20, 15), line_spacing=1.05)
     doc.core_properties.author, doc.core_properties.title = "cchc", TITLE.capitalize()
     return doc
 
 
+# the form's tables: fixed widths, left-aligned, 1 mm of padding inside each cell; borders=True draws the lines
+_table = partial(dw.table, align=None, cell_margins_mm=1)
+
+
 def _para(container, runs, *, size=13, align=None, before=0, after=0, first=False):
     """A paragraph of ``runs`` (text, "b"/"i"/"u" flags); ``first``: a cell's own first paragraph."""
-    p = container.paragraphs[0] if first else container.add_paragraph()
-    p.paragraph_format.space_before, p.paragraph_format.space_after = Pt(before), Pt(after)
-    if align is not None:
-        p.alignment = align
+    p = dw.para(container, align=align, before=before, after=after,
+                paragraph=container.paragraphs[0] if first else container.add_paragraph())
     for text, flags in runs:
-        run = p.add_run(text)
-        run.font.size = Pt(size)
-        run.bold, run.italic, run.underline = ("b" in flags) or None, ("i" in flags) or None, ("u" in flags) or None
-
-
-def _table(doc, widths_mm, rows=1, borders=False):
-    table = doc.add_table(rows=rows, cols=len(widths_mm))
-    table.autofit = False
-    for column, width in zip(table.columns, widths_mm):
-        column.width = Mm(width)  # the grid (LibreOffice) and every cell (Word)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm):
-            cell.width = Mm(width)
-    layout = table._tbl.tblPr.find(qn("w:tblLayout"))  # set by autofit = False; schema order around it
-    layout.addnext(parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:left w:w="57" w:type="dxa"/><w:right w:w="57" '
-                             'w:type="dxa"/></w:tblCellMar>'))  # 1 mm inside each cell
-    if borders:
-        sides = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                        for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        layout.addprevious(parse_xml(f"<w:tblBorders {nsdecls('w')}>{sides}</w:tblBorders>"))
-    return table
+        dw.run(p, text, size=size, bold=("b" in flags) or None, italic=("i" in flags) or None,
+               underline=("u" in flags) or None)
 
 
 def _prototype(settings: Settings, questions: QuestionSet) -> list:
@@ -191,12 +153,9 @@ def _prototype(settings: Settings, questions: QuestionSet) -> list:
                  f"từng nội dung dưới đây bằng cách đánh dấu X vào một ô {BOX} ở mỗi dòng. Ý kiến của Ông/Bà "
                  "chỉ dùng để đánh giá Chỉ số cải cách hành chính và được giữ kín.", "i")],
           size=12, align=_JUSTIFY, before=8, after=6)
-    table = _table(doc, ANSWER_WIDTHS_MM, rows=1 + len(questions.questions), borders=True)
+    table = _table(doc, ANSWER_WIDTHS_MM, rows=1 + len(questions.questions), borders=True, header_rows=1,
+                   cant_split=True)  # no question split over two pages; the header repeats on the second
     for r, row in enumerate(table.rows):
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(OxmlElement("w:cantSplit"))
-        if r == 0:
-            tr_pr.append(OxmlElement("w:tblHeader"))  # repeats on the form's second page
         for c, cell in enumerate(row.cells):
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             if r == 0:

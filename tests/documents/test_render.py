@@ -75,6 +75,8 @@ def test_characters_xml_forbids_are_dropped_not_corrupting(tmp_path):
     tpl = make_template(tmp_path / "t.docx", ["{{ v }} cuối"])
     out = render_docx(tpl, {"v": "dòng\x0bmột\x00"}, tmp_path / "r.docx")
     assert texts(out) == ["dòngmột cuối"]
+    out = render_docx(tpl, {"v": "lone\ud800 surrogate\udfff\uffff"}, tmp_path / "s.docx")  # cannot be UTF-8
+    assert texts(out) == ["lone surrogate cuối"]
 
 
 def test_richtext_with_the_r_tag(tmp_path):
