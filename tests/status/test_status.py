@@ -18,8 +18,9 @@ from aiosmtpd.smtp import AuthResult
 from automation.config import load_settings
 from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.intake.service import process_once
-import automation.mail as status_mail
-from automation.mail import MailError, MailSettings, build_message, send, summary_lines, write_dry_run
+from automation.mail import MailError, MailSettings, send, write_eml
+from automation.status import message as status_message
+from automation.status.message import EML_PREFIX, build_message, summary_lines
 from automation.status.workbook import (EXPECTED_KINDS, KIND_SUBCOLUMNS, SHEET_SUMMARY, SHEET_UNITS, put_text,
                                         unit_headers, write_status)
 from tests.builders import list_document, person_rows
@@ -361,14 +362,14 @@ def test_bad_mail_settings_are_refused():
 def test_dry_run_writes_an_eml_that_parses_back(ws, tmp_path):
     mail = _mail(25)
     message, path = _message(ws, mail)
-    eml = write_dry_run(message, tmp_path / "thu")
+    eml = write_eml(message, tmp_path / "thu", EML_PREFIX)
     assert eml.suffix == ".eml" and eml.parent == tmp_path / "thu"
     got = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
-    assert got["Subject"] == status_mail.subject(load_settings(ws), TODAY)
+    assert got["Subject"] == status_message.subject(load_settings(ws), TODAY)
     assert got["To"] == "hoidong@vinhtuong.example, lanhdao@x.example"
     (att,) = list(got.iter_attachments())
     assert att.get_content() == path.read_bytes()
-    assert write_dry_run(message, tmp_path / "thu") != eml  # a second run never overwrites the first
+    assert write_eml(message, tmp_path / "thu", EML_PREFIX) != eml  # a second run never overwrites the first
 
 
 # --- the command ---------------------------------------------------------------------------------
