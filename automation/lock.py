@@ -10,9 +10,9 @@ import os
 import time
 from pathlib import Path
 
+from automation.problems import LockTimeout  # workspace.locked, in the problem catalogue
 
-class LockTimeout(Exception):
-    pass
+__all__ = ["LockTimeout", "WorkspaceLock"]
 
 
 class WorkspaceLock:
@@ -55,7 +55,7 @@ class WorkspaceLock:
             if deadline is not None and time.monotonic() >= deadline:
                 os.close(self._fd)
                 self._fd = None
-                raise LockTimeout(str(self.path))
+                raise LockTimeout(self.path)
             time.sleep(poll)
         WorkspaceLock._held[key] = 1
 

@@ -1,12 +1,18 @@
-"""The weekly status mail: a Vietnamese message with the status workbook attached, sent over SMTP
-(STARTTLS, SSL or plain), retried with exponential back-off; or written as a .eml file (dry run).
+"""Sending mail: the transport settings (``[mail]`` of cchc.toml), SMTP with retries (STARTTLS, SSL or
+plain, exponential back-off), and the one writer of ``.eml`` files (dry runs).
 
+What a message says belongs to whoever sends it (:mod:`automation.status.message`: the weekly status;
+:mod:`automation.documents.send`: the drafts for signature); this module knows addresses, servers and files.
 The password is never in ``cchc.toml``: ``password_env`` names the environment variable holding it.
+
+Failures.  A configuration mistake or a missing password raises :class:`~automation.problems.MailError`
+(``mail.not_configured``, ``mail.config``, ``mail.password``) before any connection.  An SMTP or network error
+that outlasts the retries is re-raised as it is (the weekly schedule records its class and text), carrying
+the problem ``mail.failed`` in its ``problem`` attribute, which the command line shows.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import email.policy
 import email.utils
 import logging
@@ -15,23 +21,24 @@ import smtplib
 import ssl
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from automation import clock
-from automation.config import Settings
-from automation.ledger.records import EVIDENCE, KIND_DEADLINES, KIND_NAMES
-from automation.status.workbook import collect, next_deadlines, nfc, summarize
+from automation import clock, files
+from automation.config import Mail
+from automation.problems import MailError, problem
+from automation.vntext import nfc
+
+__all__ = ["MailError", "MailSettings", "new_message", "send", "write_eml"]
 
 log = logging.getLogger(__name__)
 
-XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 SECURITIES = ("starttls", "ssl", "none")
-
-
-class MailError(Exception):
-    """A mail problem the office must fix (message in Vietnamese)."""
+# a dry run without [mail]: the message is only written, addressed as if sent from this machine
+DRY_RUN = ("localhost", 25, "none", "", "CCHC_SMTP_PASSWORD", "cchc@localhost")
+DRY_RUN_RECIPIENTS = ("nguoi-nhan@localhost",)
 
 
 @dataclass(frozen=True)
@@ -47,89 +54,47 @@ class MailSettings:
 
     def __post_init__(self) -> None:
         if self.security not in SECURITIES:
-            raise MailError(f"Cấu hình thư: security phải là một trong {', '.join(SECURITIES)}, "
-                            f"nhận được “{self.security}”")
+            raise MailError("mail.config", variant="security", choices=", ".join(SECURITIES), value=self.security)
         if not self.recipients:
-            raise MailError("Cấu hình thư: chưa có địa chỉ người nhận (recipients)")
+            raise MailError("mail.config", variant="recipients")
+
+    @classmethod
+    def from_config(cls, cfg: Mail | None, recipients: Sequence[str] | None = None, *,
+                    dry_run: bool = False) -> "MailSettings":
+        """The transport of ``cfg`` (``settings.mail``), to ``recipients`` if given (else ``cfg.recipients``).
+
+        Without ``[mail]`` only a dry run can go on (the message is written, never sent): it is addressed from
+        ``cchc@localhost`` to ``recipients`` or a placeholder; otherwise ``mail.not_configured``."""
+        if cfg is None:
+            if not dry_run:
+                raise MailError("mail.not_configured")
+            return cls(*DRY_RUN, tuple(recipients or DRY_RUN_RECIPIENTS))
+        return cls(cfg.host, cfg.port, cfg.security, cfg.user, cfg.password_env, cfg.sender,
+                   tuple(recipients or cfg.recipients))
 
     def password(self) -> str:
         if not self.password_env:
-            raise MailError("Cấu hình thư: có tên đăng nhập (user) nhưng chưa khai báo password_env — tên biến "
-                            "môi trường chứa mật khẩu hộp thư")
+            raise MailError("mail.config", variant="password_env")
         value = os.environ.get(self.password_env)
         if value is None:
-            raise MailError(f"Chưa đặt biến môi trường {self.password_env} chứa mật khẩu hộp thư gửi báo cáo "
-                            f"({self.user}). Hãy đặt biến này rồi chạy lại; mật khẩu không ghi trong cchc.toml.")
+            raise MailError("mail.password", variable=self.password_env, user=self.user)
         if not value.isascii():
             # smtplib sends AUTH data as ASCII only; fail clearly instead of with a UnicodeEncodeError
-            raise MailError(f"Mật khẩu trong biến môi trường {self.password_env} có ký tự ngoài bảng mã ASCII "
-                            "(chữ có dấu…); công cụ gửi thư không dùng được mật khẩu như vậy, hãy đổi mật khẩu.")
+            raise MailError("mail.password", variant="not_ascii", variable=self.password_env)
         return value
 
 
-def subject(settings: Settings, today: dt.date) -> str:
-    week = today.isocalendar()[1]
-    return nfc(f"Báo cáo tình hình tiếp nhận hồ sơ Chỉ số CCHC năm {settings.year} – tuần {week}, "
-               f"ngày {today:%d/%m/%Y}")
-
-
-def summary_lines(settings: Settings, today: dt.date) -> list[str]:
-    """The week's summary in Vietnamese: per kind, units that sent nothing, the next deadline."""
-    units = collect(settings)
-    lines = []
-    for ks in summarize(units):
-        name = KIND_NAMES[ks.kind]
-        name = name[:1].upper() + name[1:]
-        deadline = settings.deadlines[KIND_DEADLINES[ks.kind]].wording()
-        lines.append(f"- {name} (hạn {deadline}): đã nhận {ks.received}/{ks.expected} đơn vị, "
-                     f"đúng hạn {ks.on_time}, đạt {ks.accepted}.")
-    silent = [u.name for u in units if not any(s.received for s in u.kinds.values())]
-    if not silent:
-        lines.append("- Tất cả các đơn vị đã gửi ít nhất một hồ sơ.")
-    elif len(silent) == len(units):
-        lines.append(f"- Chưa đơn vị nào gửi hồ sơ ({len(units)} đơn vị).")
-    else:
-        lines.append(f"- {len(silent)} đơn vị chưa gửi hồ sơ nào: {', '.join(silent)}.")
-    missing_required = [u.name for u in units
-                        if any(not s.received for k, s in u.kinds.items() if k != EVIDENCE)
-                        and any(s.received for s in u.kinds.values())]
-    if missing_required:
-        lines.append(f"- {len(missing_required)} đơn vị còn thiếu hồ sơ bắt buộc: {', '.join(missing_required)}.")
-    ahead = next_deadlines(settings, today)
-    if ahead:
-        lines.append(f"- Mốc tiếp theo: {ahead[0][1]}.")
-    else:
-        lines.append("- Không còn mốc thời gian nào phía trước.")
-    return [nfc(x) for x in lines]
-
-
-def build_message(settings: Settings, mail: MailSettings, status_path: Path, summary_lines: list[str],
-                  today: dt.date) -> EmailMessage:
+def new_message(mail: MailSettings, subject: str, body: str) -> EmailMessage:
+    """A plain-text UTF-8 message from ``mail.sender`` to ``mail.recipients``, dated now, with a fresh
+    Message-ID (in the sender's domain); attachments are the caller's."""
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["Subject"] = subject(settings, today)
+    msg["Subject"] = nfc(subject)
     msg["From"] = mail.sender
     msg["To"] = ", ".join(mail.recipients)
     msg["Date"] = email.utils.formatdate(localtime=True)
     domain = mail.sender.rpartition("@")[2] or "cchc.local"
     msg["Message-ID"] = email.utils.make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain)
-    office = settings.authority.standing_office
-    body = [
-        "Kính gửi: Lãnh đạo và các thành viên Hội đồng thẩm định Chỉ số CCHC,",
-        "",
-        f"{office} báo cáo tình hình tiếp nhận hồ sơ xác định Chỉ số cải cách hành chính năm {settings.year} "
-        f"của các xã, thị trấn đến ngày {today:%d/%m/%Y}:",
-        "",
-        *summary_lines,
-        "",
-        f"Chi tiết từng đơn vị xem trong tệp đính kèm {status_path.name} (trang “TrangThai”: từng đơn vị; "
-        "trang “TongHop”: số liệu tổng hợp và các mốc thời gian).",
-        "",
-        "Thư này được gửi tự động từ công cụ cchc, vui lòng không trả lời thư này.",
-        f"{office} — {settings.authority.issuing_body}",
-    ]
-    msg.set_content(nfc("\n".join(body)), charset="utf-8")
-    msg.add_attachment(status_path.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
-                       filename=status_path.name)
+    msg.set_content(nfc(body), charset="utf-8")
     return msg
 
 
@@ -154,42 +119,42 @@ def _deliver(message: EmailMessage, mail: MailSettings, password: str | None) ->
             server.close()
 
 
+def _labelled(exc: BaseException) -> BaseException:
+    """``exc`` with the problem the office reads (``mail.failed``) attached; raised as it is."""
+    try:
+        exc.problem = problem("mail.failed", detail=f"{type(exc).__name__}: {exc}")
+    except AttributeError:  # an exception type without a __dict__: shown as an internal error instead
+        pass
+    return exc
+
+
 def send(message: EmailMessage, mail: MailSettings, *, attempts: int = 4, backoff_s: float = 2.0,
          sleep=time.sleep) -> None:
     """Send ``message``; on a refusal or a network error wait ``backoff_s``, 2×, 4×… and try again, up to
-    ``attempts`` times, then re-raise the last error.  A wrong password is not retried."""
+    ``attempts`` times, then re-raise the last error (labelled ``mail.failed``).  A wrong password is not
+    retried."""
     password = mail.password() if mail.user else None  # a missing variable fails before any connection
     last: BaseException | None = None
     for attempt in range(max(1, attempts)):
         try:
             _deliver(message, mail, password)
             return
-        except smtplib.SMTPAuthenticationError:
-            raise
+        except smtplib.SMTPAuthenticationError as exc:
+            raise _labelled(exc)
         except (smtplib.SMTPException, OSError) as exc:
             last = exc
             log.warning("gửi thư lần %d/%d không thành công: %s", attempt + 1, attempts, exc)
             if attempt + 1 < attempts:
                 sleep(backoff_s * (2 ** attempt))
     assert last is not None
-    raise last
+    raise _labelled(last)
 
 
-def write_dry_run(message: EmailMessage, folder: Path, prefix: str = "thu-trang-thai") -> Path:
-    """The message as ``folder/<prefix>-<date>-<time>.eml`` instead of sending it (never overwriting)."""
+def write_eml(message: EmailMessage, folder: Path, prefix: str) -> Path:
+    """``message`` written as ``folder/<prefix>-<date>-<time>.eml`` instead of being sent: atomically, and
+    never over an existing file (``-2``, ``-3``… beside it)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = clock.now().strftime("%Y-%m-%d-%H%M%S")
-    path = folder / f"{prefix}-{stamp}.eml"
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder / f"{prefix}-{stamp}-{n}.eml"
-    tmp = folder / f".~cchc-{uuid.uuid4().hex}.eml"
-    try:
-        tmp.write_bytes(message.as_bytes(policy=email.policy.SMTP))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    path = files.unique_path(folder / f"{prefix}-{stamp}.eml")
+    return files.write_bytes_atomic(path, message.as_bytes(policy=email.policy.SMTP))

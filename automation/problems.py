@@ -185,6 +185,24 @@ CATALOG: dict[str, Entry] = {
                               "Điền mục [mail] (máy chủ, cổng, người gửi, người nhận) hoặc dùng --dry-run."),
     "mail.failed": _e("error", "Không gửi được thư: {detail}.",
                       "Kiểm tra mạng, máy chủ thư, tài khoản và biến môi trường chứa mật khẩu, rồi gửi lại."),
+    "mail.config": _e("error", "Cấu hình thư không hợp lệ: {detail}.", "Sửa mục [mail] trong cchc.toml rồi chạy lại.",
+                      security=("Cấu hình thư: security phải là một trong {choices}, nhận được “{value}”.",
+                                "Sửa security trong mục [mail] của cchc.toml."),
+                      recipients=("Cấu hình thư: chưa có địa chỉ người nhận (recipients).",
+                                  "Điền recipients trong mục [mail] của cchc.toml."),
+                      password_env=("Cấu hình thư: có tên đăng nhập (user) nhưng chưa khai báo password_env — tên "
+                                    "biến môi trường chứa mật khẩu hộp thư.",
+                                    "Thêm password_env = \"TÊN_BIẾN\" vào mục [mail] của cchc.toml và đặt mật khẩu "
+                                    "vào biến môi trường đó."),
+                      signer=("Chưa có địa chỉ thư của người ký (signer_email trong mục [documents] của cchc.toml).",
+                              "Điền signer_email trong mục [documents] của cchc.toml rồi chạy lại lệnh "
+                              "cchc send-drafts.")),
+    "mail.password": _e("error", "Chưa đặt biến môi trường {variable} chứa mật khẩu hộp thư gửi báo cáo ({user}).",
+                        "Hãy đặt biến này rồi chạy lại; mật khẩu không ghi trong cchc.toml.",
+                        not_ascii=("Mật khẩu trong biến môi trường {variable} có ký tự ngoài bảng mã ASCII (chữ có "
+                                   "dấu…); công cụ gửi thư không dùng được mật khẩu như vậy.",
+                                   "Đổi mật khẩu hộp thư (chữ không dấu, chữ số, ký hiệu) rồi đặt lại biến môi "
+                                   "trường.")),
     "internal.error": _e("error", "Lỗi không lường trước của chương trình ({detail}); không tệp nào bị mất, "
                                   "thao tác có thể chạy lại.",
                          "Chạy lại lệnh; nếu lỗi lặp lại, chạy kèm -v và gửi nội dung in ra cho kỹ thuật viên."),
@@ -194,8 +212,15 @@ CATALOG: dict[str, Entry] = {
                          "Chạy “cchc init THƯ_MỤC” để tạo không gian làm việc mới."),
     "usage.bad_argument": _e("error", "{detail}.", ""),
     "workspace.exists": _e("error", "Thư mục {path} đã có không gian làm việc.", "Chọn thư mục khác."),
+    "workspace.locked": _e("error", "Không gian làm việc đang bận: một tiến trình cchc khác (ví dụ cchc watch "
+                                    "hoặc cchc process) đang giữ khóa {path}.",
+                           "Chờ tiến trình đó xong rồi chạy lại; khóa tự mở khi tiến trình dừng, không cần xóa "
+                           "tệp khóa."),
     "tool.libreoffice_missing": _e("error", "Không tìm thấy LibreOffice (soffice) để đọc tệp định dạng cũ.",
                                    "Cài LibreOffice hoặc chạy lệnh cài đặt trong README."),
+    "tool.aiosmtpd_missing": _e("warning", "Chưa cài aiosmtpd (máy chủ thư thử nghiệm của bản chạy thử) nên thư "
+                                           "được ghi ra tệp .eml thay vì gửi.",
+                                "Cài phần chạy thử: pip install \"cchc[demo]\" (hoặc chạy ./run demo)."),
 }
 
 
@@ -287,3 +312,18 @@ class ConfigError(CchcError):
 
 class UsageError(CchcError):
     exit_code = 2
+
+
+class MailError(CchcError):
+    """Mail cannot be sent: a configuration mistake, a missing password, a server that refused (mail.* codes).
+
+    ``MailError("mail.config", variant="recipients")``; finer codes (TLS, login, time-out) take their place
+    in the catalogue under ``mail.``."""
+
+
+class LockTimeout(CchcError):
+    """The workspace lock was not free within the time allowed (workspace.locked)."""
+
+    def __init__(self, path):
+        self.path = str(path)
+        super().__init__("workspace.locked", path=self.path)

@@ -141,26 +141,3 @@ def test_cli_uses_workspace_configuration(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["check", "-w", str(main_ws), str(bad)])
     assert exc.value.code == 2 and "“year”" in capsys.readouterr().err
-
-
-def test_usage_errors_are_vietnamese(capsys):
-    for args, text in ((["nope"], "Không có lệnh “nope”"), (["check", "--bad", "x"], "Không có tùy chọn “--bad”"),
-                       (["generate", "foo"], "chọn một trong plan, notices"), (["init"], "Thiếu THƯ_MỤC")):
-        with pytest.raises(SystemExit) as exc:
-            main(args)
-        err = capsys.readouterr().err
-        assert exc.value.code == 2 and text in err and err.startswith("Lỗi [usage.bad_argument]")
-
-
-def test_an_unexpected_failure_is_a_vietnamese_line_not_a_traceback(monkeypatch, capsys, tmp_path):
-    import automation.check
-
-    def boom(*args, **kwargs):
-        raise RuntimeError("disk on fire")
-
-    monkeypatch.setattr(automation.check, "check_paths", boom)
-    with pytest.raises(SystemExit) as exc:
-        main(["check", str(list_document(tmp_path / "a.docx"))])
-    err = capsys.readouterr().err
-    assert exc.value.code == 1 and "Lỗi [internal.error]" in err and "disk on fire" in err
-    assert "Traceback" not in err

@@ -23,3 +23,19 @@ def test_every_message_is_nfc_vietnamese():
         for text in (entry.message, entry.fix):
             assert unicodedata.normalize("NFC", text) == text, code
         assert code.count(".") == 1 and code == code.lower()
+
+
+def test_help_loads_no_command_body():
+    code = ("import sys; from automation.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print('LOADED:' + ','.join(sorted(m for m in sys.modules if m in ('aiosmtpd', 'smtplib', "
+            "'automation.mail', 'automation.config', 'automation.ledger', 'automation.demo'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "LOADED:"
+
+
+def test_every_variant_is_nfc_vietnamese():
+    for code, entry in CATALOG.items():
+        for message, fix in entry.variants.values():
+            for text in (message, fix):
+                assert unicodedata.normalize("NFC", text) == text, code

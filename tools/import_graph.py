@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "automation.intake": 5, "automation.appraisal": 5, "automation.forms": 5, "automation.documents": 5,
     "automation.status": 5,
     "automation.app": 6,
+    "automation.present": 7,
     "automation.cli": 7, "automation.excel_button": 7, "automation.demo": 7, "automation.__main__": 7,
     "automation.demo_run": 7, "automation.demo_year": 7,  # the layout before "One house"
 }

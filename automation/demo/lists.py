@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from automation.present import STATUSES, VERDICTS
 from automation.problems import UsageError
 
 MARKER = ".cchc-demo"
@@ -46,7 +47,6 @@ def run_demo(directory: Path | None, echo=print) -> int:
 
 
 def _run(directory: Path, settings, echo) -> int:
-    from automation.cli import STATUSES, VERDICTS  # noqa: PLC0415
     from automation.demo.samples import make_sample_lists  # noqa: PLC0415
     from automation.ledger.records import KIND_NAMES  # noqa: PLC0415
     from automation.app import process_inbox  # noqa: PLC0415

@@ -8,6 +8,7 @@ and the status mail.  ``CCHC_NOW`` follows the plan's calendar and is restored a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import random
@@ -17,7 +18,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from automation.config import Mail
 from automation.demo.lists import _fresh_workspace
+from automation.present import drafts_state, render
+from automation.problems import problem
 
 SEED = 2021
 LATE_POSITION = -1  # the last unit's list arrives after the deadline (30/10)
@@ -31,6 +35,8 @@ CALENDAR = {"lists": "2021-10-25T09:00:00", "resent": "2021-10-28T10:00:00", "la
 
 
 def run_year_demo(directory: Path | None, echo=print, dry_run: bool = False) -> int:
+    if not dry_run and _test_server(echo) is None:  # a plain install: the mail is written, not sent
+        dry_run = True
     directory = Path(directory or "cchc-demo-nam").resolve()
     settings = _fresh_workspace(directory)
     saved = os.environ.get("CCHC_NOW")
@@ -221,7 +227,7 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
     step("5. Dự thảo văn bản")
     drafts = generate(settings, "all", pdf=False)
     final = all(d.final for d in drafts)
-    echo(f"Đã soạn {len(drafts)} văn bản ({'sẵn sàng trình ký' if final else 'DỰ THẢO: còn đơn vị tạm tính'}).")
+    echo(f"Đã soạn {len(drafts)} văn bản ({drafts_state(final)}).")
 
     # 6. status workbook and mail
     step("6. Bảng trạng thái và thư báo cáo")
@@ -275,34 +281,47 @@ class _Inbox:
         return "250 OK"
 
 
+def _test_server(echo):
+    """aiosmtpd's ``Controller`` (the test mail server), or None and a note: aiosmtpd is the ``demo`` extra."""
+    try:
+        from aiosmtpd.controller import Controller  # noqa: PLC0415
+    except ImportError:
+        echo(render(problem("tool.aiosmtpd_missing"), "note", fix=True))
+        return None
+    return Controller
+
+
+def _demo_mail(port: int) -> Mail:
+    """The office's [mail] in the demo: the test mail server on this machine."""
+    return Mail(host="127.0.0.1", port=port, security="none", user="", password_env="CCHC_DEMO_SMTP_PW",
+                sender="phongnoivu@vinhtuong.example",
+                recipients=("hoidong@vinhtuong.example", "lanhdao@vinhtuong.example"),
+                attempts=2, backoff_s=0.5, weekday=5, time="16:00")
+
+
 def _status_mail(settings, echo, dry_run: bool) -> tuple[Path, str]:
     from automation import clock  # noqa: PLC0415
     from automation import mail  # noqa: PLC0415
     from automation.app import write_status  # noqa: PLC0415
+    from automation.status import message as status_message  # noqa: PLC0415
 
     today = clock.now().date()
     path = write_status(settings, today)
     echo(f"Đã lập bảng trạng thái: {path}")
-    if not dry_run:
-        try:
-            from aiosmtpd.controller import Controller  # noqa: PLC0415
-        except ImportError:
-            echo("Chưa cài aiosmtpd (máy chủ thư thử nghiệm): ghi thư ra tệp .eml thay vì gửi.")
-            dry_run = True
-    port = 0 if dry_run else _free_port()
-    ms = mail.MailSettings(host="127.0.0.1", port=port or 25, security="none", user="",
-                           password_env="CCHC_DEMO_SMTP_PW", sender="phongnoivu@vinhtuong.example",
-                           recipients=("hoidong@vinhtuong.example", "lanhdao@vinhtuong.example"), timeout_s=10)
-    message = mail.build_message(settings, ms, path, mail.summary_lines(settings, today), today)
-    if dry_run:
-        eml = mail.write_dry_run(message, path.parent)
+    Controller = None if dry_run else _test_server(echo)
+    port = _free_port() if Controller else 25
+    cfg = _demo_mail(port)
+    ms = dataclasses.replace(mail.MailSettings.from_config(cfg), timeout_s=10)
+    message = status_message.build_message(settings, ms, path, status_message.summary_lines(settings, today), today)
+    if Controller is None:
+        eml = mail.write_eml(message, path.parent, status_message.EML_PREFIX)
         echo(f"Đã ghi thư (không gửi): {eml}")
         return path, str(eml)
     box = _Inbox()
     server = Controller(box, hostname="127.0.0.1", port=port)
     server.start()
     try:
-        mail.send(message, ms, attempts=2, backoff_s=0.5)
+        mail.send(message, ms, attempts=cfg.attempts, backoff_s=cfg.backoff_s)
     finally:
         server.stop()
     echo(f"Máy chủ thư thử nghiệm đã nhận {len(box.envelopes)} thư gửi tới "

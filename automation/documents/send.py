@@ -21,8 +21,8 @@ from pathlib import Path
 from automation.config import Settings
 from automation.documents.generate import DRAFTS_DIR, export_pdfs
 from automation.ledger.db import LEDGER_NAME, Ledger
-from automation.mail import MailError, MailSettings, send, write_dry_run
-from automation.status.workbook import nfc
+from automation.mail import MailError, MailSettings, send, write_eml
+from automation.vntext import nfc
 
 log = logging.getLogger(__name__)
 
@@ -109,14 +109,8 @@ def _mail_settings(settings: Settings, dry_run: bool) -> MailSettings:
     cfg = settings.mail
     to = settings.documents.signer_email.strip()
     if not to:
-        raise MailError("Chưa có địa chỉ thư của người ký: hãy điền signer_email trong mục [documents] của "
-                        "cchc.toml rồi chạy lại lệnh cchc send-drafts.")
-    if cfg is None:
-        if not dry_run:
-            raise MailError("Chưa cấu hình thư điện tử: hãy điền mục [mail] trong cchc.toml (máy chủ, người gửi…) "
-                            "rồi chạy lại; hoặc chạy cchc send-drafts --dry-run để ghi thư ra tệp.")
-        return MailSettings("localhost", 25, "none", "", "CCHC_SMTP_PASSWORD", "cchc@localhost", (to,))
-    return MailSettings(cfg.host, cfg.port, cfg.security, cfg.user, cfg.password_env, cfg.sender, (to,))
+        raise MailError("mail.config", variant="signer")
+    return MailSettings.from_config(cfg, (to,), dry_run=dry_run)  # no [mail] and not a dry run: mail.not_configured
 
 
 def build_message(settings: Settings, mail: MailSettings, drafts: list[tuple[_Ready, bytes]]) -> EmailMessage:
@@ -152,7 +146,7 @@ def build_message(settings: Settings, mail: MailSettings, drafts: list[tuple[_Re
 
 
 def _write_eml(message: EmailMessage, folder: Path) -> Path:
-    return write_dry_run(message, folder, prefix="thu-trinh-ky")
+    return write_eml(message, folder, prefix="thu-trinh-ky")
 
 
 def send_drafts(settings: Settings, *, dry_run: bool = False, sleep=time.sleep) -> SendResult:

@@ -109,7 +109,8 @@ def send_weekly_status(settings: Settings, now: dt.datetime | None = None, *, sl
     """Send this week's status if due (see the module docstring); a Vietnamese line for the log, or None when
     there was nothing to do (not due, already sent, another sender at work, inside the back-off window).
     ``table_of(ledger)`` gives the appraisal table the status sheet shows (automation.app passes it)."""
-    import automation.mail as status_mail  # noqa: PLC0415
+    from automation import mail  # noqa: PLC0415
+    from automation.status import message as status_message  # noqa: PLC0415
     from automation.status.workbook import write_status  # noqa: PLC0415
 
     if settings.mail is None:
@@ -129,18 +130,17 @@ def send_weekly_status(settings: Settings, now: dt.datetime | None = None, *, sl
         try:
             today = now.date()
             path = write_status(settings, today, ledger=ledger, table=table_of(ledger) if table_of else None)
-            ms = status_mail.MailSettings(cfg.host, cfg.port, cfg.security, cfg.user, cfg.password_env,
-                                          cfg.sender, cfg.recipients)
-            lines = status_mail.summary_lines(settings, today) + _extra_lines(settings, ledger)
-            message = status_mail.build_message(settings, ms, path, lines, today)
+            ms = mail.MailSettings.from_config(cfg)
+            lines = status_message.summary_lines(settings, today) + _extra_lines(settings, ledger)
+            message = status_message.build_message(settings, ms, path, lines, today)
             if dry_run:
-                detail = str(status_mail.write_dry_run(message, settings.path(*STATUS_FOLDER)))
+                detail = str(mail.write_eml(message, settings.path(*STATUS_FOLDER), status_message.EML_PREFIX))
             else:
-                status_mail.send(message, ms, attempts=cfg.attempts, backoff_s=cfg.backoff_s, sleep=sleep)
+                mail.send(message, ms, attempts=cfg.attempts, backoff_s=cfg.backoff_s, sleep=sleep)
                 detail = ", ".join(cfg.recipients)
             sent_at = now if explicit else max(now, clock.now())
         except Exception as exc:  # noqa: BLE001  (any failure is recorded and retried on a later tick)
-            error = str(exc) if isinstance(exc, status_mail.MailError) else f"{type(exc).__name__}: {exc}"
+            error = str(exc) if isinstance(exc, mail.MailError) else f"{type(exc).__name__}: {exc}"
             log.warning("weekly status %s not sent: %s", period, error)
         if not ledger.mailings.finish(claim, sent_at, error, detail):
             return None  # another sender recorded this week first (should not happen: the claim)

@@ -6,20 +6,19 @@ import datetime as dt
 import email
 import email.policy
 import io
-import smtplib
 import socket
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 
 from automation.config import load_settings
 from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.app import process_inbox as process_once
-import automation.mail as status_mail
-from automation.mail import MailError, MailSettings, build_message, send, summary_lines, write_dry_run
+from automation.mail import MailSettings, send, write_eml
+from automation.status import message as status_message
+from automation.status.message import EML_PREFIX, build_message, summary_lines
 from automation.status.workbook import (EXPECTED_KINDS, KIND_SUBCOLUMNS, SHEET_SUMMARY, SHEET_UNITS, put_text,
                                         unit_headers)
 from automation.app import write_status
@@ -283,94 +282,20 @@ def test_mail_arrives_with_subject_body_and_attachment(ws, smtp_server):
     _check_rows_match_ledger(ws, saved)
 
 
-def test_refusals_are_retried_with_growing_backoff(ws, smtp_server):
-    store = Store(refuse=2)
-    port = smtp_server(store)
-    mail = _mail(port)
-    message, _ = _message(ws, mail)
-    delays = []
-    send(message, mail, attempts=4, backoff_s=0.5, sleep=delays.append)
-    assert store.calls == 3 and len(store.envelopes) == 1
-    assert delays == [0.5, 1.0]
-
-
-def test_a_server_that_always_refuses_raises_after_the_attempts(ws, smtp_server):
-    store = Store(refuse=99)
-    port = smtp_server(store)
-    mail = _mail(port)
-    message, _ = _message(ws, mail)
-    delays = []
-    with pytest.raises(smtplib.SMTPDataError) as info:
-        send(message, mail, attempts=3, backoff_s=1.0, sleep=delays.append)
-    assert info.value.smtp_code == 451
-    assert store.calls == 3 and not store.envelopes and delays == [1.0, 2.0]
-
-
-def test_connection_refused_is_retried_then_raised(ws):
-    mail = _mail(_free_port())  # nothing listens there
-    message, _ = _message(ws, mail)
-    delays = []
-    with pytest.raises(OSError):
-        send(message, mail, attempts=3, backoff_s=2.0, sleep=delays.append)
-    assert delays == [2.0, 4.0]
-
-
-def _authenticator(seen):
-    def check(server, session, envelope, mechanism, auth_data):
-        seen.append((mechanism, auth_data.login, auth_data.password))
-        ok = auth_data.login == b"phongnoivu" and auth_data.password == b"mat-khau-2021"
-        return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
-    return check
-
-
-@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
-def test_password_comes_from_the_named_variable(ws, smtp_server, monkeypatch):
-    seen, store = [], Store()
-    port = smtp_server(store, authenticator=_authenticator(seen), auth_required=True, auth_require_tls=False)
-    mail = _mail(port, user="phongnoivu")
-    message, _ = _message(ws, mail)
-    monkeypatch.setenv("CCHC_TEST_SMTP_PW", "mật-khẩu")  # smtplib cannot send it: a clear error, no retry
-    with pytest.raises(MailError, match="ASCII"):
-        send(message, mail, sleep=lambda s: pytest.fail("not retried"))
-    monkeypatch.setenv("CCHC_TEST_SMTP_PW", "mat-khau-2021")
-    send(message, mail, sleep=lambda s: pytest.fail("no retry expected"))
-    assert len(store.envelopes) == 1 and seen and seen[-1][1] == b"phongnoivu"
-    # a wrong password is refused by the server and not retried
-    monkeypatch.setenv("CCHC_TEST_SMTP_PW", "sai")
-    with pytest.raises(smtplib.SMTPAuthenticationError):
-        send(message, mail, sleep=lambda s: pytest.fail("a wrong password is not retried"))
-    assert len(store.envelopes) == 1
-    # without login the server refuses the mail (AUTH required)
-    with pytest.raises(smtplib.SMTPException):
-        send(message, _mail(port), attempts=1)
-
-
-def test_missing_password_variable_gives_a_clear_error(ws, monkeypatch):
-    monkeypatch.delenv("CCHC_TEST_SMTP_PW", raising=False)
-    mail = _mail(_free_port(), user="phongnoivu")
-    message, _ = _message(ws, mail)
-    with pytest.raises(MailError, match="Chưa đặt biến môi trường CCHC_TEST_SMTP_PW"):
-        send(message, mail, sleep=lambda s: pytest.fail("nothing to retry"))
-
-
-def test_bad_mail_settings_are_refused():
-    with pytest.raises(MailError, match="security"):
-        _mail(25, security="tls")
-    with pytest.raises(MailError, match="người nhận"):
-        _mail(25, recipients=())
+# retries, refusals, passwords and bad settings of the transport: tests/test_mail.py
 
 
 def test_dry_run_writes_an_eml_that_parses_back(ws, tmp_path):
     mail = _mail(25)
     message, path = _message(ws, mail)
-    eml = write_dry_run(message, tmp_path / "thu")
+    eml = write_eml(message, tmp_path / "thu", EML_PREFIX)
     assert eml.suffix == ".eml" and eml.parent == tmp_path / "thu"
     got = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
-    assert got["Subject"] == status_mail.subject(load_settings(ws), TODAY)
+    assert got["Subject"] == status_message.subject(load_settings(ws), TODAY)
     assert got["To"] == "hoidong@vinhtuong.example, lanhdao@x.example"
     (att,) = list(got.iter_attachments())
     assert att.get_content() == path.read_bytes()
-    assert write_dry_run(message, tmp_path / "thu") != eml  # a second run never overwrites the first
+    assert write_eml(message, tmp_path / "thu", EML_PREFIX) != eml  # a second run never overwrites the first
 
 
 # --- the command ---------------------------------------------------------------------------------
