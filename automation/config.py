@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from automation.formats.limits import Limits
 from automation.problems import ConfigError, UsageError
 from automation.units import Unit, UnitRegistry
 from automation import vntext
@@ -59,14 +60,6 @@ class ListRules:
     min_fields: int
     max_field_share: float
     formats: tuple[str, ...] = ("word",)  # file families a list may come in: "word", "excel"
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_file_bytes: int
-    max_uncompressed_bytes: int
-    max_compression_ratio: float
-    conversion_timeout_s: float
 
 
 @dataclass(frozen=True)

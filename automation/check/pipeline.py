@@ -40,6 +40,7 @@ class Batch:
     hints: dict[Path, Unit] = field(default_factory=dict)  # a unit already known (the inbox subfolder)
     keep_converted: Path | None = None  # copy LibreOffice's outputs here (they outlive the batch)
     progress: Callable[[FileReport], None] | None = None  # called once per file, when it is checked
+    kept: list[Path] = field(default_factory=list)  # the copies made in keep_converted
     stack: ExitStack = field(default_factory=ExitStack)
 
 
@@ -106,14 +107,14 @@ def convert(batch: Batch, reports: list[FileReport]) -> None:
                 continue
             rep.source = out
             if batch.keep_converted is not None:
-                rep.converted = _keep(out, batch.keep_converted)
+                rep.converted = _keep(out, batch.keep_converted, len(batch.kept))
+                batch.kept.append(rep.converted)
 
 
-def _keep(out: Path, folder: Path) -> Path:
-    from automation.files import unique_path  # noqa: PLC0415  (the stages write only LibreOffice's outputs)
-
+def _keep(out: Path, folder: Path, n: int) -> Path:
+    """A copy of LibreOffice's output that outlives the batch (numbered: two sources may share a name)."""
     folder.mkdir(parents=True, exist_ok=True)
-    dest = unique_path(folder / out.name)
+    dest = folder / f"{n:04d}{out.suffix}"
     shutil.copyfile(out, dest)
     return dest
 

@@ -21,16 +21,14 @@ import tempfile
 import weakref
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from automation.formats import lodefaults
+from automation.formats.limits import Limits
 from automation.formats.altchunk import alt_chunk_page
 from automation.formats.sniff import FileKind, looks_like_mhtml, sniff
 from automation.formats.textsniff import html_as_utf8, mhtml_html
 from automation.problems import CchcError, FileRejected
 
-if TYPE_CHECKING:
-    from automation.config import Limits
 
 ENV_VAR = "CCHC_SOFFICE"
 _CANDIDATES = (
@@ -115,8 +113,7 @@ class Converter:
             raise CchcError("tool.libreoffice_missing")
         self.timeout_s = timeout_s
         if limits is None:
-            from automation.config import default_settings
-            limits = default_settings().limits
+            limits = Limits()
         self.limits = limits
         self.root = Path(tempfile.mkdtemp(prefix="cchc-lo-", dir=workdir)).resolve()
         self.profile = self.root / "profile"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from automation.config import Limits
+from automation.formats.limits import Limits
 from automation.formats import legacy
 from automation.formats.docx_write import FONT as TNR, set_font_all_slots
 from automation.formats.ooxml import Package

@@ -14,16 +14,14 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from automation.formats.limits import Limits
 from automation.formats.safexml import MIB, mb, parse_xml, read_member
 from automation.formats.textsniff import (LOCK_MAX_BYTES, decode_head, lock_file_owner, looks_like_html,
                                           looks_like_mhtml)
 from automation.problems import FileRejected
 
-if TYPE_CHECKING:  # importing config would pull in tomllib and the unit registry
-    from automation.config import Limits
 
 MAX_MEMBERS = 10_000
 HEAD_BYTES = 8192

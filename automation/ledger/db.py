@@ -14,13 +14,11 @@ import sqlite3
 import time
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from automation.ledger.drafts import Drafts, Outputs
-    from automation.ledger.mailings import Mailings
-    from automation.ledger.submissions import Submissions
-    from automation.ledger.survey import SurveyStore
+from automation.ledger.drafts import Drafts, Outputs
+from automation.ledger.mailings import Mailings
+from automation.ledger.submissions import Submissions
+from automation.ledger.survey import SurveyStore
 
 LEDGER_NAME = "so-theo-doi.sqlite3"
 
@@ -196,28 +194,23 @@ class Ledger:
 
     # --- the groups of tables, each in its own module -------------------------------------------
     @cached_property
-    def submissions(self) -> "Submissions":
-        from automation.ledger.submissions import Submissions  # noqa: PLC0415  (they import this module)
+    def submissions(self) -> Submissions:
         return Submissions(self)
 
     @cached_property
-    def survey(self) -> "SurveyStore":
-        from automation.ledger.survey import SurveyStore  # noqa: PLC0415
+    def survey(self) -> SurveyStore:
         return SurveyStore(self)
 
     @cached_property
-    def drafts(self) -> "Drafts":
-        from automation.ledger.drafts import Drafts  # noqa: PLC0415
+    def drafts(self) -> Drafts:
         return Drafts(self)
 
     @cached_property
-    def outputs(self) -> "Outputs":
-        from automation.ledger.drafts import Outputs  # noqa: PLC0415
+    def outputs(self) -> Outputs:
         return Outputs(self)
 
     @cached_property
-    def mailings(self) -> "Mailings":
-        from automation.ledger.mailings import Mailings  # noqa: PLC0415
+    def mailings(self) -> Mailings:
         return Mailings(self)
 
 

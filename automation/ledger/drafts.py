@@ -8,7 +8,10 @@ import json
 import sqlite3
 
 from automation import clock
-from automation.ledger.db import Ledger
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the connection owner imports this module
+    from automation.ledger.db import Ledger
 
 
 def _now() -> str:

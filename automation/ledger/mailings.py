@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from typing import TYPE_CHECKING
 
-from automation.ledger.db import Ledger
+if TYPE_CHECKING:  # the connection owner imports this module
+    from automation.ledger.db import Ledger
+
 
 INTERRUPTED = "bị gián đoạn (chương trình dừng giữa chừng)"
 

@@ -9,8 +9,11 @@ import json
 import sqlite3
 
 from automation import clock
-from automation.ledger.db import Ledger
 from automation.ledger.records import ARCHIVED, EVIDENCE, PROCESSING, SUPERSEDED, Submission
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the connection owner imports this module
+    from automation.ledger.db import Ledger
 
 
 def _row(r: sqlite3.Row) -> Submission:

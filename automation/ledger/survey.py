@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 
 from automation import clock
-from automation.ledger.db import Ledger
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the connection owner imports this module
+    from automation.ledger.db import Ledger
 
 
 class SurveyStore:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.config import Limits
+from automation.formats.limits import Limits
 from automation.formats.convert import Converter, find_soffice, libreoffice_available
 from automation.formats.sniff import FileKind, sniff
 from automation.problems import CchcError, FileRejected

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.config import Limits
+from automation.formats.limits import Limits
 from automation.formats.sniff import FileKind, Sniffed, parse_xml, read_member, sniff
 from automation.problems import FileRejected
 

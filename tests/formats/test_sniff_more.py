@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from automation.check import check_paths
-from automation.config import Limits
+from automation.formats.limits import Limits
 from automation.formats.sniff import FileKind, sniff
 from automation.formats.textsniff import html_as_utf8, lock_file_owner, looks_like_html
 from automation.formats.word import read_docx
