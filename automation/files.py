@@ -220,6 +220,39 @@ def save_new_version(target: Path, save: Callable[[Path], None], why_keep: WhyKe
         raise
 
 
+EDITED = "đã được sửa"
+OPEN = "đang mở"
+NOT_OURS = "không do chương trình ghi"
+
+
+def save_editable(target: Path, save: Callable[[Path], None], recorded: Callable[[Path], "str | None"],
+                  record: Callable[[Path, str], None], *, open_reason: str = OPEN) -> Saved:
+    """Write an output a person may edit (a form, the entry workbook, the status sheet): replace the file in
+    ``target``'s place only if it is byte for byte what the tool last wrote there (``recorded(path)`` gives
+    that SHA-256, None for a file the tool did not write) and nobody has it open; else write beside it.
+    ``record(path, sha256)`` keeps the new file's hash."""
+    def why_keep(path: Path) -> str | None:
+        sha = recorded(path)
+        if sha is None:
+            return NOT_OURS
+        if open_in_office(path):
+            return open_reason
+        try:
+            return None if sha256_of(path) == sha else EDITED
+        except OSError:
+            return open_reason
+
+    written: list[str] = []
+
+    def save_and_hash(tmp: Path) -> None:
+        save(tmp)
+        written.append(sha256_of(tmp))
+
+    saved = save_new_version(target, save_and_hash, why_keep, open_reason=open_reason)
+    record(saved.path, written[0])
+    return saved
+
+
 def sweep_temps(folder: Path, recursive: bool = False) -> int:
     """Remove temporary files of interrupted writes in ``folder``; returns how many."""
     folder = Path(folder)

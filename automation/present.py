@@ -22,6 +22,11 @@ STATUSES = {"archived": "đã lưu", "quarantined": "cách ly", "duplicate": "tr
 WEEKDAYS = ("", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")  # 1 = Monday
 
 
+def kept_lines(kept) -> list[str]:
+    """One line per file a writer kept because staff changed it (or it is open): where the new one went."""
+    return [f"Giữ nguyên {k.kept.name} ({k.reason}); bản mới ghi vào {k.path.name}." for k in kept]
+
+
 def render(p: Problem, style: str = "item", *, fix: bool | None = None) -> str:
     """One problem as a line, the same way everywhere:
 

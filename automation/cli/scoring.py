@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from automation import present
 from automation.cli.common import workspace_option, workspace_settings
 from automation.cli.vi import Command, help_option
 
@@ -26,6 +27,8 @@ def forms_cmd(workspace: Path | None) -> int:
     click.echo(f"Đã tạo mẫu danh sách {result.list_template.name} và {len(result.workbooks)} biểu tự chấm điểm "
                f"trong {result.folder} (bộ tiêu chí {'MẪU' if framework.sample else 'chính thức'}, "
                f"{len(framework.scored)} tiêu chí tự chấm, tổng điểm tối đa {framework.total_max}).")
+    for line in present.kept_lines(result.kept):
+        click.echo(line)
     return 0
 
 

@@ -57,6 +57,8 @@ def survey_forms_cmd(workspace: Path | None) -> int:
     result = write_survey_forms(settings.path("outbox"), settings, workspace_questions(settings), people)
     click.echo(f"Đã tạo {len(people)} phiếu của {len(result.unit_files)} đơn vị trong {result.folder} "
                f"và bảng nhập phiếu {result.entry_workbook}.")
+    for line in present.kept_lines(result.kept):
+        click.echo(line)
     return 0
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import secrets
 from functools import partial
 from pathlib import Path
 
@@ -21,11 +19,11 @@ from automation.formats.docx_write import CENTER, JUSTIFY, LEFT
 from automation.ledger.records import KIND_DEADLINES, KIND_FOLDERS, KIND_NAMES, Submission
 from automation.problems import Problem, Severity, verdict
 from automation.units import Unit
+from automation.files import atomic_save, unique_path
 
 log = logging.getLogger(__name__)
 
 BODY_PT, TABLE_PT = 14, 13
-TEMP_PREFIX = ".~cchc-"
 VERDICTS = {"accepted": "ĐẠT", "accepted_with_warnings": "ĐẠT, có lưu ý",
             "rejected": "KHÔNG ĐẠT – đề nghị sửa và gửi lại"}
 PROBLEM_HEADERS = ("STT", "Nội dung", "Vị trí", "Cách khắc phục")
@@ -48,17 +46,8 @@ def write_feedback(folder: Path, submission: Submission, unit: Unit, problems: l
     now = now or dt.datetime.now()
     doc = _new_document()
     _letter(doc, submission, unit, problems, settings, unicode_copy, now, replaced_by)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = _free_path(folder, feedback_stem(submission, now))
-    tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}.docx"
-    try:
-        doc.save(str(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    target = unique_path(Path(folder) / f"{feedback_stem(submission, now)}.docx")
+    return atomic_save(target, lambda tmp: doc.save(str(tmp)))
 
 
 def feedback_stem(submission: Submission, now: dt.datetime) -> str:
@@ -66,14 +55,6 @@ def feedback_stem(submission: Submission, now: dt.datetime) -> str:
     kind = KIND_FOLDERS.get(submission.kind, KIND_FOLDERS["unknown"])
     version = f"-v{submission.version}" if submission.version is not None else ""
     return f"phan-hoi-{kind}{version}-{(submission.received_at or now):%Y%m%d-%H%M%S}"
-
-
-def _free_path(folder: Path, stem: str) -> Path:
-    path, n = folder / f"{stem}.docx", 1
-    while path.exists():
-        n += 1
-        path = folder / f"{stem}-{n}.docx"
-    return path
 
 
 # ------------------------------------------------------------------------------------------ wording

@@ -12,22 +12,20 @@ edit its own copy of a template without touching the program.
 
 from __future__ import annotations
 
-import os
 import re
 import traceback
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from automation.formats.docx_write import xml_chars
 from automation.problems import CchcError
+from automation.files import atomic_save
 
 if TYPE_CHECKING:
     from automation.config import Settings
 
 SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-TEMP_PREFIX = ".~cchc-"
 _MAX_SNIPPET = 160
 
 # characters XML 1.0 forbids (a vertical tab pasted from Word, a stray NUL, a lone surrogate…): a value holding
@@ -244,17 +242,7 @@ def render_docx(template: Path, context: dict, target: Path) -> Path:
         raise
     except Exception as exc:  # docxtpl/python-docx: not a Word file, broken XML, a bad filter argument…
         raise CchcError("template.error", template=template.name, detail=_other(exc)) from None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}{target.suffix}")
-    try:
-        tpl.save(str(tmp))
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_save(target, lambda tmp: tpl.save(str(tmp)), durable=True)
 
 
 def _other(exc: BaseException) -> str:

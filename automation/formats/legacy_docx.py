@@ -6,8 +6,6 @@ to .docx by LibreOffice first.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from automation.formats.ooxml import Package
 from automation.formats.sniff import FileKind, sniff
 from automation.formats.word import RunFonts, w
 from automation.problems import FileRejected
+from automation.files import atomic_save
 
 _STORIES = ("header", "footer", "footnotes", "endnotes")
 _WORD_KINDS = {FileKind.DOCX, FileKind.DOC, FileKind.RTF, FileKind.HTML, FileKind.ODT}
@@ -127,18 +126,13 @@ def unicode_copy(docx: Path, target: Path, max_part_bytes: int) -> ConvertResult
             root = pkg.xml(styles)
             _fix_styles(root)
             changed[styles.lower()] = _serialise(root)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~cchc-", suffix=".docx", dir=target.parent)
-        os.close(fd)
-        try:
+        def write(tmp: Path) -> None:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
                 for info in pkg.infolist():
                     data = changed.get(info.filename.lstrip("/").lower())
                     out.writestr(info.filename, data if data is not None else pkg.read(info.filename))
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+
+        atomic_save(target, write)
     return ConvertResult(target, decoded, refonted)
 
 

@@ -24,12 +24,12 @@ reader then applies Word's default.  Explicit fonts (direct formatting, named st
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
 from automation.formats.sniff import FileKind, parse_xml
 from automation.formats.wordfonts import SLOTS, THEME_ATTR, w
+from automation.files import atomic_save
 
 STYLES = "word/styles.xml"
 DOC_DEFAULTS = ""  # key of docDefaults among style ids
@@ -110,8 +110,9 @@ def _serialise(root) -> bytes:
 
 
 def _replace_part(docx: Path, name: str, data: bytes) -> None:
-    tmp = docx.with_name(docx.name + ".tmp")
-    with zipfile.ZipFile(docx) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            out.writestr(info, data if info.filename == name else src.read(info.filename))
-    os.replace(tmp, docx)
+    def write(tmp: Path) -> None:
+        with zipfile.ZipFile(docx) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in src.infolist():
+                out.writestr(info, data if info.filename == name else src.read(info.filename))
+
+    atomic_save(docx, write)

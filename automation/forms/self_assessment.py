@@ -10,9 +10,7 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx.shared import Cm
@@ -21,9 +19,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation.config import Settings
+from automation.files import Saved, atomic_save, save_editable
 from automation.formats import docx_write as dw
+from automation.ledger import Ledger, open_ledger
 from automation.lists.model import COLUMN_TITLES, COLUMNS
 from automation.scoring.framework import Framework
+from automation.workspace import Workspace
 
 FOLDER = "bieu-mau"
 SCORE_SHEET = "TuDanhGia"
@@ -39,33 +40,37 @@ class FormsResult:
     folder: Path
     list_template: Path
     workbooks: list[Path]
+    kept: list[Saved] = field(default_factory=list)  # files staff changed, kept; the new one went beside
 
 
-def write_forms(outbox: Path, settings: Settings, framework: Framework) -> FormsResult:
+def write_forms(outbox: Path, settings: Settings, framework: Framework, ledger: Ledger | None = None) -> FormsResult:
+    """The list template and every unit's self-assessment form; a form staff changed (or that is open) is
+    kept and the new one written beside it (``-v2``)."""
+    if ledger is None and settings.workspace is not None:
+        with open_ledger(Workspace.of(settings).ledger_path) as own:
+            return write_forms(outbox, settings, framework, own)
     folder = Path(outbox) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    template = folder / f"mau-danh-sach-{settings.year}.docx"
-    _atomic(template, _list_template(settings).save)
+    recorded, record = (ledger.outputs.keeper(Workspace.of(settings).root) if ledger is not None
+                        else (None, None))  # outside a workspace: nothing to protect, files are replaced
+    kept: list[Saved] = []
+
+    def save(target: Path, write) -> Path:
+        if recorded is None:
+            return atomic_save(target, write)
+        saved = save_editable(target, write, recorded, record)
+        if saved.kept is not None:
+            kept.append(saved)
+        return saved.path
+
+    template = save(folder / f"mau-danh-sach-{settings.year}.docx", _list_template(settings).save)
     wb = _score_workbook(settings, framework)
     ws = wb[SCORE_SHEET]
     books = []
     for unit in settings.units:  # one workbook, re-saved per unit: only B2 and B3 change
         ws["B2"], ws["B3"] = unit.full_name, unit.code
-        path = folder / f"tu-cham-{unit.slug}-{settings.year}.xlsx"
-        _atomic(path, wb.save)
-        books.append(path)
-    return FormsResult(folder, template, books)
-
-
-def _atomic(target: Path, save) -> None:
-    """``save(path)`` into a temporary file next to ``target``, then rename it over ``target``."""
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")  # same folder: rename is atomic
-    try:
-        save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        books.append(save(folder / f"tu-cham-{unit.slug}-{settings.year}.xlsx", wb.save))
+    return FormsResult(folder, template, books, kept)
 
 
 # --- the respondent-list template (Word) ----------------------------------------------------------

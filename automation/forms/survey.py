@@ -10,9 +10,7 @@
 from __future__ import annotations
 
 import copy
-import os
 import re
-import uuid
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -27,11 +25,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from automation import vntext
 from automation.config import Settings
+from automation.files import Saved, atomic_save, save_editable
 from automation.formats import docx_write as dw
+from automation.ledger import Ledger, open_ledger
 from automation.formats.docx_write import CENTER as _CENTER, JUSTIFY as _JUSTIFY, LEFT as _LEFT
 from automation.formats.excel import append_row
 from automation.survey.model import ANSWERS, ENTRY_SHEET, FORM_CODE, QUESTION_HEADERS, QUESTION_SHEET, SampledPerson
 from automation.survey.questions import QuestionSet
+from automation.workspace import Workspace
 
 FOLDER = "dieu-tra"
 ENTRY_HEADERS = (FORM_CODE, "Mã đơn vị", "Đơn vị", "Họ và tên")
@@ -50,6 +51,7 @@ class SurveyFormsResult:
     folder: Path
     unit_files: list[Path]
     entry_workbook: Path
+    kept: list[Saved] = field(default_factory=list)  # files staff changed, kept; the new one went beside
 
 
 @dataclass
@@ -62,7 +64,24 @@ class _Group:
 
 
 def write_survey_forms(outbox: Path, settings: Settings, questions: QuestionSet,
-                       people: list[SampledPerson]) -> SurveyFormsResult:
+                       people: list[SampledPerson], ledger: Ledger | None = None) -> SurveyFormsResult:
+    """One printable form file per unit and the entry workbook; a file staff changed (the entry workbook with
+    its answers typed in, above all) or that is open is kept, and the new one written beside it (``-v2``)."""
+    if ledger is None and settings.workspace is not None:
+        with open_ledger(Workspace.of(settings).ledger_path) as own:
+            return write_survey_forms(outbox, settings, questions, people, own)
+    recorded, record = (ledger.outputs.keeper(Workspace.of(settings).root) if ledger is not None
+                        else (None, None))  # outside a workspace: nothing to protect, files are replaced
+    kept: list[Saved] = []
+
+    def _atomic(target: Path, write) -> Path:
+        if recorded is None:
+            return atomic_save(target, write)
+        saved = save_editable(target, write, recorded, record)
+        if saved.kept is not None:
+            kept.append(saved)
+        return saved.path
+
     folder = Path(outbox) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     groups = _groups(settings, people)
@@ -73,21 +92,9 @@ def write_survey_forms(outbox: Path, settings: Settings, questions: QuestionSet,
         path = folder / g.slug / f"phieu-dieu-tra-{g.slug}-{settings.year}.docx"
         path.parent.mkdir(exist_ok=True)
         _fill(doc, proto, g)
-        _atomic(path, doc.save)
-        files.append(path)
-    entry = folder / f"nhap-phieu-{settings.year}.xlsx"
-    _atomic(entry, _entry_workbook(questions, groups).save)
-    return SurveyFormsResult(folder, files, entry)
-
-
-def _atomic(target: Path, save) -> None:
-    """``save(path)`` into a temporary file next to ``target``, then rename it over ``target``."""
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        save(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)  # gone after the rename; removed when saving failed
+        files.append(_atomic(path, doc.save))
+    entry = _atomic(folder / f"nhap-phieu-{settings.year}.xlsx", _entry_workbook(questions, groups).save)
+    return SurveyFormsResult(folder, files, entry, kept)
 
 
 def _clean(text) -> str:

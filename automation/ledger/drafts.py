@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 from automation import clock
 from typing import TYPE_CHECKING
@@ -64,6 +65,13 @@ class Outputs:
         if row is None:
             return None
         return row[0], (json.loads(row[1]) if row[1] else None)
+
+    def keeper(self, root: Path):
+        """(recorded, record) for :func:`automation.files.save_editable`, paths relative to ``root``."""
+        def rel(path: Path) -> str:
+            return Path(path).relative_to(root).as_posix()
+
+        return (lambda path: self.sha256(rel(path))), (lambda path, sha: self.record(rel(path), sha))
 
     def record(self, path: str, sha256: str, data: object = None) -> None:
         with self.ledger.transaction() as db:

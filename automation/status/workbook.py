@@ -9,14 +9,12 @@ status.  ``TongHop``: counts per kind and the next deadlines.  Written with open
 from __future__ import annotations
 
 import datetime as dt
-import os
 import unicodedata
-import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from automation import clock
+from automation import clock, files
 from automation.formats.excel import put_text
 from automation.config import Settings
 from automation.ledger.db import LEDGER_NAME, Ledger
@@ -47,7 +45,6 @@ DEADLINE_LABELS = {
     "final_report": "Báo cáo kết quả",
     "decision": "Quyết định công bố Chỉ số",
 }
-TEMP_PREFIX = ".~cchc-"
 DATE_FORMAT = "DD/MM/YYYY"
 
 
@@ -300,11 +297,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
 
     wb.properties.title = nfc(f"Tình hình tiếp nhận hồ sơ Chỉ số CCHC năm {settings.year}")
     wb.properties.creator = "cchc"
-    tmp = path.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}.xlsx")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    if ledger is None:
+        return files.atomic_save(path, wb.save)
+    recorded, record = ledger.outputs.keeper(Path(settings.workspace))
+    return files.save_editable(path, wb.save, recorded, record).path

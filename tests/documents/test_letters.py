@@ -19,7 +19,8 @@ from docx.shared import Mm, Pt
 from automation.config import default_settings
 from automation.formats.convert import find_soffice
 from automation.formats.word import read_docx
-from automation.documents.letters import TEMP_PREFIX, date_line, feedback_stem, write_feedback
+from automation.documents.letters import date_line, feedback_stem, write_feedback
+from automation.files import TEMP_PREFIX
 from automation.ledger.records import RESPONDENT_LIST, UNKNOWN, WORKBOOK, Submission
 from automation.problems import Location, problem
 
