@@ -15,6 +15,7 @@ from pathlib import Path
 
 from automation.formats.limits import Limits
 from automation.problems import ConfigError, UsageError
+from automation.resources import shipped_templates
 from automation.units import Unit, UnitRegistry
 from automation import vntext
 
@@ -349,7 +350,7 @@ def init_workspace(target: Path) -> Path:
         (target / d).mkdir(exist_ok=True)
     shutil.copyfile(DEFAULT_CONFIG, target / CONFIG_NAME)
     # the shipped templates, for the office to edit in its own workspace (they override the shipped ones)
-    shipped = Path(__file__).resolve().parents[1] / "templates"
+    shipped = shipped_templates()
     if shipped.is_dir():
         for t in shipped.iterdir():
             if t.is_file() and not t.name.startswith(".") and not (target / "templates" / t.name).exists():

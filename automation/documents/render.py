@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING
 from automation.formats.docx_write import xml_chars
 from automation.problems import CchcError
 from automation.files import atomic_save
+from automation.resources import shipped_templates
 
 if TYPE_CHECKING:
     from automation.config import Settings
 
-SHIPPED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+SHIPPED_TEMPLATES = shipped_templates()
 _MAX_SNIPPET = 160
 
 # characters XML 1.0 forbids (a vertical tab pasted from Word, a stray NUL, a lone surrogate…): a value holding

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from automation import vntext
 from automation.problems import CchcError
+from automation.resources import shipped_templates
 
 SHEET = "TieuChi"
 HEADERS = ("Mã tiêu chí", "Nội dung", "Điểm tối đa", "Cách đánh giá", "Tài liệu kiểm chứng")
@@ -24,7 +25,7 @@ APPRAISAL = "Thẩm định"
 SURVEY = "Điều tra XHH"
 _CODE = re.compile(r"^\d+(\.\d+)*$")
 FRAMEWORK_FILE = "bo-tieu-chi.xlsx"
-DEFAULT_FRAMEWORK = Path(__file__).resolve().parents[2] / "templates" / FRAMEWORK_FILE
+DEFAULT_FRAMEWORK = shipped_templates() / FRAMEWORK_FILE
 
 
 @dataclass
