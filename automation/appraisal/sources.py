@@ -20,18 +20,25 @@ from automation.scoring.selfassess import SelfAssessment, read_self_assessment
 
 log = logging.getLogger(__name__)
 _NEEDS_CONVERSION = {".xls", ".ods"}
+# what a file's bytes say never changes: a watcher keeps the self-assessments it parsed, by SHA-256
+_PARSED: dict[str, SelfAssessment] = {}
 
 
 def latest_inputs(settings: Settings, ledger: Ledger, framework: Framework):
     """({unit code: SelfAssessment}, {(unit code, criterion): [(file name, link from outbox/)]})."""
     latest = ledger.submissions.latest_by_unit(m.WORKBOOK)
-    stored = ledger.submissions.extractions([s.sha256 for s in latest.values()])
+    stored = ledger.submissions.extractions([s.sha256 for s in latest.values() if s.sha256 not in _PARSED])
     own: dict[str, SelfAssessment] = {}
     unread: dict[str, m.Submission] = {}
     for code, sub in latest.items():
+        sa = _PARSED.get(sub.sha256)
         data = stored.get(sub.sha256)
-        if data is not None and "self_assessment" in data:
-            own[code] = SelfAssessment.from_dict(data["self_assessment"])
+        if sa is None and data is not None and "self_assessment" in data:
+            if len(_PARSED) > 50_000:  # a country's worth of versions: start again rather than grow
+                _PARSED.clear()
+            sa = _PARSED[sub.sha256] = SelfAssessment.from_dict(data["self_assessment"])
+        if sa is not None:
+            own[code] = sa
         else:
             unread[code] = sub
     if unread:
