@@ -135,6 +135,16 @@ MIGRATIONS.append((5, """
             data TEXT NOT NULL DEFAULT ''
         );
 """))
+MIGRATIONS.append((6, """
+        ALTER TABLE submissions ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE taken_sources (
+            inbox_path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            claim_id TEXT NOT NULL,
+            PRIMARY KEY (inbox_path, size, mtime_ns)
+        );
+"""))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

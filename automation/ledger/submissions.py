@@ -105,6 +105,20 @@ class Submissions:
             "SELECT * FROM submissions WHERE kind = ? AND status = ? AND unit_code IS NOT NULL "
             "AND criterion IS NOT NULL ORDER BY id", (EVIDENCE, ARCHIVED))]
 
+    def attempt(self, sub_id: int) -> int:
+        """Count one more attempt at processing a claim; how many there have been."""
+        self.db.execute("UPDATE submissions SET attempts = attempts + 1 WHERE id = ?", (sub_id,))
+        return self.db.execute("SELECT attempts FROM submissions WHERE id = ?", (sub_id,)).fetchone()[0]
+
+    # --- inbox files copied but not deleted (a read-only share) -------------------------------
+    def mark_taken(self, inbox_path: str, size: int, mtime_ns: int, claim_id: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO taken_sources (inbox_path, size, mtime_ns, claim_id) "
+                        "VALUES (?, ?, ?, ?)", (inbox_path, size, mtime_ns, claim_id))
+
+    def was_taken(self, inbox_path: str, size: int, mtime_ns: int) -> bool:
+        return self.db.execute("SELECT 1 FROM taken_sources WHERE inbox_path = ? AND size = ? AND mtime_ns = ?",
+                               (inbox_path, size, mtime_ns)).fetchone() is not None
+
     # --- what was read from each file ----------------------------------------------------------
     def store_extraction(self, sha256: str, kind: str, data: dict) -> None:
         self.db.execute("INSERT INTO extractions (sha256, kind, data, extracted_at) VALUES (?, ?, ?, ?) "
