@@ -23,6 +23,7 @@ from typing import Callable
 
 TEMP_PREFIX = ".~cchc-"
 NAME_MAX_BYTES = 255  # per path component, on ext4, NTFS (in UTF-16 units: fewer bytes there), SMB
+PATH_MAX = 259 if os.name == "nt" else 4095  # a whole path (Windows without the long-path setting)
 
 
 def temp_path(target: Path) -> Path:
@@ -150,14 +151,23 @@ def fit_name(name: str, max_bytes: int = NAME_MAX_BYTES, keep_prefix: str = "") 
     return f"{keep_prefix}{cut}…{suffix}"
 
 
-def unique_path(path: Path, sep: str = "-") -> Path:
-    """``path``, or ``name-2.ext``, ``name-3.ext``… when it exists (never overwrite), within name limits."""
-    path = path.with_name(fit_name(path.name))
+def path_room(folder: Path, max_bytes: int = NAME_MAX_BYTES) -> int:
+    """How many bytes a new name in ``folder`` may have: 255 per component, and the whole path within the
+    platform's limit (4096 bytes on Linux; 260 characters on Windows without long paths)."""
+    full = PATH_MAX - len(os.fsencode(str(Path(folder).absolute()))) - 1
+    return max(16, min(max_bytes, full))
+
+
+def unique_path(path: Path, sep: str = "-", max_bytes: int = NAME_MAX_BYTES) -> Path:
+    """``path``, or ``name-2.ext``, ``name-3.ext``… when it exists (never overwrite); the name shortened to
+    ``max_bytes`` and the platform's path limit, keeping its extension."""
+    room = path_room(path.parent, max_bytes)
+    path = path.with_name(fit_name(path.name, room))
     if not path.exists():
         return path
     n = 2
     while True:
-        stem = fit_name(path.name, NAME_MAX_BYTES - len(f"{sep}{n}".encode()))
+        stem = fit_name(path.name, room - len(f"{sep}{n}".encode()))
         base = Path(stem)
         cand = path.with_name(f"{base.stem}{sep}{n}{base.suffix}")
         if not cand.exists():

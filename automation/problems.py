@@ -203,6 +203,31 @@ CATALOG: dict[str, Entry] = {
                                    "dấu…); công cụ gửi thư không dùng được mật khẩu như vậy.",
                                    "Đổi mật khẩu hộp thư (chữ không dấu, chữ số, ký hiệu) rồi đặt lại biến môi "
                                    "trường.")),
+    # storage and the ledger (raised; the pass stops, nothing is half-written, the next pass finishes)
+    "storage.full": _e("error", "Ổ đĩa chứa {path} đã đầy, không ghi thêm được; thao tác dừng lại, không tệp nào "
+                                "bị mất hay ghi dở.",
+                       "Giải phóng chỗ trống trên ổ đĩa (xóa tệp không cần, chuyển bớt dữ liệu) rồi chạy lại; "
+                       "các tệp đang chờ sẽ được xử lý tiếp."),
+    "storage.read_only": _e("error", "Không ghi được vào {path}: thư mục hoặc tệp chỉ cho phép đọc; thao tác dừng "
+                                     "lại, không tệp nào bị mất hay ghi dở.",
+                            "Cấp quyền ghi cho thư mục đó (hoặc gắn lại ổ mạng ở chế độ đọc–ghi) rồi chạy lại."),
+    "ledger.corrupt": _e("error", "Sổ theo dõi {path} bị hỏng hoặc không đầy đủ ({detail}); không ghi gì thêm vào "
+                                  "sổ này.",
+                         "Chạy “cchc ledger rebuild” để dựng lại sổ từ thư mục lưu trữ và cách ly, hoặc chép bản "
+                         "sao lưu gần nhất trong luu-tru/_sao-luu/ về thay cho tệp sổ."),
+    "ledger.issues": _e("warning", "Sổ theo dõi có {count} điểm không khớp với các thư mục: {detail}.",
+                        "Chạy “cchc ledger rebuild” để dựng lại sổ từ thư mục lưu trữ và cách ly."),
+    "workspace.replaced": _e("warning", "Thư mục {path} đã bị thay thế hoặc chuyển đi trong khi cchc watch đang "
+                                        "chạy; chương trình mở lại không gian làm việc mới.",
+                             "Không cần làm gì; nếu đã khôi phục thư mục từ bản sao lưu, kiểm tra các tệp mới "
+                             "nộp bằng “cchc submissions”."),
+    "file.processing_failed": _e("error", "Chương trình gặp lỗi không lường trước khi xử lý tệp này ({detail}); tệp "
+                                          "được cách ly để các tệp khác vẫn được xử lý.",
+                                 "Mở tệp bằng Word/Excel, lưu lại thành tệp mới rồi gửi lại; nếu lỗi lặp lại, "
+                                 "gửi tệp cho kỹ thuật viên.",
+                                 repeated=("Việc xử lý tệp này đã bị gián đoạn {attempts} lần (chương trình dừng "
+                                           "đột ngột khi đọc tệp); tệp được cách ly để các tệp khác vẫn được xử "
+                                           "lý.", "")),
     "internal.error": _e("error", "Lỗi không lường trước của chương trình ({detail}); không tệp nào bị mất, "
                                   "thao tác có thể chạy lại.",
                          "Chạy lại lệnh; nếu lỗi lặp lại, chạy kèm -v và gửi nội dung in ra cho kỹ thuật viên."),

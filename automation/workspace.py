@@ -23,6 +23,8 @@ ARCHIVE = "luu-tru"
 CONVERTED = "ban-chuyen-doi"  # inside an archive folder: the .docx/.xlsx of each legacy original beside it
 DUPLICATES = "_trung-lap"
 SURVEY_ENTRIES = "_dieu-tra"
+METADATA = "_so-lieu"  # inside ARCHIVE: one small JSON per received file, all a ledger rebuild needs
+BACKUPS = "_sao-luu"  # inside ARCHIVE: online backups of the ledger
 QUARANTINE = "cach-ly"
 LETTERS = "phan-hoi"
 DRAFTS = "du-thao"
@@ -54,6 +56,14 @@ class Workspace:
     @property
     def inbox(self) -> Path:
         return self.root / INBOX
+
+    @property
+    def metadata(self) -> Path:
+        return self.root / ARCHIVE / METADATA
+
+    @property
+    def backups(self) -> Path:
+        return self.root / ARCHIVE / BACKUPS
 
     @property
     def outbox(self) -> Path:

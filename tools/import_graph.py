@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # module (or package prefix) -> layer; the longest matching prefix decides
 LAYERS: dict[str, int] = {
     "automation": 0, "automation.__init__": 0, "automation.problems": 0, "automation.vntext": 0,
-    "automation.clock": 0, "automation.files": 0, "automation.resources": 0,
+    "automation.clock": 0, "automation.files": 0, "automation.resources": 0, "automation.storage": 0,
     "automation.formats": 1,
     "automation.config": 2, "automation.units": 2, "automation.workspace": 2, "automation.lock": 2,
     "automation.mail": 2,

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -28,15 +27,18 @@ from typing import Callable
 
 from automation import clock, files
 from automation.check import FileReport, check_paths
+from automation.intake import sidecar
 from automation.ledger import Ledger
 from automation.ledger import records as m
 from automation.problems import Problem, Severity, problem, verdict
+from automation.storage import is_storage_fault
 from automation.units import Unit
-from automation.workspace import CONVERTED, DUPLICATES, SURVEY_ENTRIES, Workspace
+from automation.workspace import CONVERTED, DUPLICATES, QUARANTINE, SURVEY_ENTRIES, Workspace
 
 log = logging.getLogger(__name__)
 
 _CRITERION = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})(?=$|[\s._\-)])")
+MAX_ATTEMPTS = 3  # interrupted processings of one claim before it is quarantined
 _KINDS = {"respondent_list": m.RESPONDENT_LIST, "workbook": m.WORKBOOK, "survey_entry": m.SURVEY_ENTRY}
 
 
@@ -47,6 +49,7 @@ class Claim:
     rel: PurePosixPath  # as dropped into the inbox
     received_at: dt.datetime
     row_id: int | None = None
+    failure: BaseException | None = None  # why the check stages gave no report
 
 
 @dataclass
@@ -108,26 +111,38 @@ class Desk:
         return result
 
     def claim(self, cand) -> Claim | None:
+        """Take ``cand`` out of the inbox into a claim folder of its own: a rename on one file system, a
+        verified copy then a delete across two (the inbox on a share or a mapped drive).  A file that can be
+        copied but not deleted (a read-only share) is remembered, so it is never claimed twice."""
+        rel = PurePosixPath(cand.rel.as_posix())
+        if self.subs.was_taken(rel.as_posix(), cand.size, cand.mtime_ns):
+            return None
         received = clock.received_at(cand.first_seen, _created(cand.path))
         claim_id = _claim_id(received)
-        rel = PurePosixPath(cand.rel.as_posix())
-        target = self.processing / claim_id / Path(*rel.parts)
+        target = self.processing / claim_id / Path(*(files.fit_name(part) for part in rel.parts))
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(cand.path, target)
+            moved = files.move(cand.path, target)
         except FileNotFoundError:  # gone since the scan (taken by someone, or deleted)
             files.prune(self.processing / claim_id)
             return None
-        except PermissionError:  # still held open by Word/Excel on Windows: next pass
+        except PermissionError as exc:  # held open by Word/Excel on Windows, or unreadable: next pass
             files.prune(self.processing / claim_id)
+            if exc.filename is not None and Path(exc.filename) != Path(cand.path):
+                raise  # our own folder refused the write: a storage fault, not the file's
             return None
+        if not moved.source_removed:
+            with self.ledger.transaction():
+                self.subs.mark_taken(rel.as_posix(), cand.size, cand.mtime_ns, claim_id)
         return Claim(claim_id, target, rel, received)
 
     # --- recovery ------------------------------------------------------------------------------
     def recover(self, progress=None) -> int:
-        """Finish what a crashed pass left; returns how many files it took over."""
+        """Finish what a crashed pass left; returns how many files it took over.  A claim whose processing
+        was interrupted :data:`MAX_ATTEMPTS` times (the file kills the process) is quarantined instead."""
         redo: list[Claim] = []
-        for row in self.subs.unfinished():
+        unfinished = self.subs.unfinished()
+        for row in unfinished:
             claim_path = self.ws.root / row["path"]
             target = self.ws.root / row["target"] if row["target"] else None
             if target is not None and target.exists() and not claim_path.exists():
@@ -139,21 +154,38 @@ class Desk:
                                   row["id"]))
             else:
                 log.error("ledger row %s: file neither at %s nor at %s", row["id"], claim_path, target)
-        known = {c.claim_id for c in redo} | {r["claim_id"] for r in self.subs.unfinished()}
+        known = {r["claim_id"] for r in unfinished}
         if self.processing.is_dir():
             for folder in sorted(self.processing.iterdir()):
                 if not folder.is_dir() or folder.name.startswith(".") or folder.name in known \
                         or self.subs.by_claim(folder.name) is not None:
                     continue
-                files = [p for p in folder.rglob("*") if p.is_file()]
-                for f in files:  # claimed, then the process died before the ledger row
+                files.sweep_temps(folder, recursive=True)  # a copy across file systems cut short
+                for f in (p for p in folder.rglob("*") if p.is_file()):
+                    # claimed, then the process died before the ledger row
                     rel = PurePosixPath(f.relative_to(folder).as_posix())
+                    self._finish_taking(f, rel, folder.name)
                     redo.append(Claim(folder.name, f, rel, _received_from_claim(folder.name)))
         if redo:
             self.subs.log("recover", f"{len(redo)} claims")
             self.process(redo, progress)
         self._sweep()
         return len(redo)
+
+    def _finish_taking(self, claimed: Path, rel: PurePosixPath, claim_id: str) -> None:
+        """A copy across file systems that died before deleting its source: the inbox still holds the same
+        file; delete it now (or remember it was taken), so it is not received twice."""
+        source = self.inbox / Path(*rel.parts)
+        try:
+            st = source.stat()
+            if st.st_size != claimed.stat().st_size or files.sha256_of(source) != files.sha256_of(claimed):
+                return
+            source.unlink()
+        except FileNotFoundError:
+            return
+        except OSError:
+            with self.ledger.transaction():
+                self.subs.mark_taken(rel.as_posix(), st.st_size, st.st_mtime_ns, claim_id)
 
     def _sweep(self) -> None:
         """Remove empty claim folders, conversions left by a dead pass, and temporary files of interrupted
@@ -171,19 +203,26 @@ class Desk:
     # --- processing ------------------------------------------------------------------------------
     def process(self, claims: list[Claim], progress=None) -> list[m.Submission]:
         """The desk's stages for claimed files: record the claim (hash, row), set duplicates aside, run the
-        check stages over the rest in one batch, then file and record each."""
+        check stages over the rest in one batch, then file and record each.
+
+        One file's unexpected failure quarantines that file (``file.processing_failed``) and the others go
+        on; a storage fault (disk full, read-only folder, damaged ledger) stops the pass instead, leaving
+        every unfinished file claimed for the next pass."""
         fresh: list[Claim] = []
         duplicates: list[Claim] = []
         shas: dict[int, str] = {}
         in_batch: set[str] = set()
         for c in claims:
             sha = files.sha256_of(c.path)
-            if c.row_id is None:
-                with self.ledger.transaction():
+            with self.ledger.transaction():
+                if c.row_id is None:
                     c.row_id = self.subs.claim(c.claim_id, sha, c.rel.as_posix(), c.path.stat().st_size,
                                                c.received_at, self.rel(c.path))
+                tries = self.subs.attempt(c.row_id)
             shas[c.row_id] = sha
-            if sha in in_batch or self.subs.first_with_sha(sha, c.row_id) is not None:
+            if tries > MAX_ATTEMPTS:
+                self._guarded(c, self._quarantine_failed, c, None, tries - 1)
+            elif sha in in_batch or self.subs.first_with_sha(sha, c.row_id) is not None:
                 duplicates.append(c)  # filed once the earlier copy has its final row
             else:
                 in_batch.add(sha)
@@ -191,19 +230,77 @@ class Desk:
         hints = {c.path: u for c in fresh if (u := self._folder_unit(c.rel)) is not None}
         conversions = self.ws.conversions / uuid.uuid4().hex
         try:
-            reports = check_paths([c.path for c in fresh], self.settings, progress=progress, hints=hints,
-                                  keep_converted=conversions)
-            for c, rep in zip(fresh, reports):
-                self._file_checked(c, rep, shas[c.row_id])
+            for c, rep in self._checked(fresh, hints, conversions, progress):
+                if rep is None:
+                    self._guarded(c, self._quarantine_failed, c, c.failure)
+                else:
+                    self._guarded(c, self._file_checked, c, rep, shas[c.row_id])
         finally:
             _remove_tree(conversions)
         for c in duplicates:
-            first = self.subs.first_with_sha(shas[c.row_id], c.row_id)
-            self._file(c, self.archive / DUPLICATES / files.fit_name(f"{c.claim_id}-{c.path.name}"), m.DUPLICATE,
-                       unit_code=first.unit_code, kind=first.kind, duplicate_of=first.id, verdict=None)
+            self._guarded(c, self._file_duplicate, c, shas[c.row_id])
             if progress:
                 progress(None)
         return [self.subs.get(c.row_id) for c in claims]
+
+    def _checked(self, fresh: list[Claim], hints, conversions: Path, progress):
+        """(claim, report) for each file: the check stages in one batch; should the batch itself fail
+        unexpectedly, each file alone, so only the file that fails gets no report (None)."""
+        try:
+            reports = check_paths([c.path for c in fresh], self.settings, progress=progress, hints=hints,
+                                  keep_converted=conversions)
+            return list(zip(fresh, reports))
+        except Exception as exc:
+            if is_storage_fault(exc):
+                raise
+            log.exception("the check of a batch of %d files failed; checking them one by one", len(fresh))
+        out = []
+        for c in fresh:
+            try:
+                rep, = check_paths([c.path], self.settings, hints=hints, keep_converted=conversions)
+            except Exception as exc:
+                if is_storage_fault(exc):
+                    raise
+                log.exception("unexpected failure checking %s", c.path)
+                c.failure = exc
+                rep = None
+            out.append((c, rep))
+        return out
+
+    def _guarded(self, c: Claim, work, *args) -> None:
+        """``work(*args)`` for claim ``c``; an unexpected failure quarantines ``c`` and the pass goes on."""
+        try:
+            work(*args)
+        except Exception as exc:
+            if is_storage_fault(exc) or work == self._quarantine_failed:
+                raise
+            log.exception("unexpected failure filing %s", c.path)
+            self._quarantine_failed(c, exc)
+
+    def _quarantine_failed(self, c: Claim, exc: BaseException | None, attempts: int = 0) -> None:
+        if not c.path.exists():  # it reached its destination: recovery finishes the row
+            return
+        exc = exc or getattr(c, "failure", None)
+        if exc is None:
+            p = problem("file.processing_failed", variant="repeated", attempts=attempts, detail="")
+        else:
+            p = problem("file.processing_failed", detail=f"{type(exc).__name__}: {exc}"[:300])
+        unit = self._folder_unit(c.rel)
+        self._quarantine(c, [p], unit_code=unit.code if unit else None, kind=m.UNKNOWN, verdict="rejected",
+                         on_time=None, problems=[p.as_dict(with_fix=True)], criterion=None)
+
+    def _quarantine(self, c: Claim, found: list[Problem], **fields) -> None:
+        row = self.subs.raw(c.row_id)
+        dest = self.ws.root / row["target"] if row["target"] and row["target"].startswith(QUARANTINE + "/") \
+            else files.unique_path(self.quarantine / f"{c.claim_id}-{c.path.name}",
+                                   max_bytes=files.NAME_MAX_BYTES - len(".txt"))
+        files.write_text_atomic(dest.with_name(dest.name + ".txt"), _reason(c, found))
+        self._file(c, dest, m.QUARANTINED, **fields)
+
+    def _file_duplicate(self, c: Claim, sha: str) -> None:
+        first = self.subs.first_with_sha(sha, c.row_id)
+        self._file(c, files.unique_path(self.archive / DUPLICATES / files.fit_name(f"{c.claim_id}-{c.path.name}")),
+                   m.DUPLICATE, unit_code=first.unit_code, kind=first.kind, duplicate_of=first.id, verdict=None)
 
     def _folder_unit(self, rel: PurePosixPath) -> Unit | None:
         for folder in rel.parts[:-1]:
@@ -250,9 +347,7 @@ class Desk:
         fields = dict(unit_code=unit.code if unit else None, kind=kind, verdict=verdict(problems), on_time=on_time,
                       problems=[p.as_dict(with_fix=True) for p in problems], criterion=criterion)
         if quarantine:
-            dest = self.quarantine / files.fit_name(f"{c.claim_id}-{c.path.name}", files.NAME_MAX_BYTES - 4)
-            files.write_text_atomic(dest.with_name(dest.name + ".txt"), _reason(c, problems))
-            self._file(c, dest, m.QUARANTINED, **fields)
+            self._quarantine(c, problems, **fields)
             return
         extracted = rep.extracted()
         with self.ledger.transaction():
@@ -300,10 +395,14 @@ class Desk:
             status = (m.QUARANTINED if dest.is_relative_to(self.quarantine) else
                       m.DUPLICATE if row["duplicate_of"] else m.ARCHIVED)
         self.subs.update(row_id, status=status, path=self.rel(dest),
-                           processed_at=clock.now().isoformat(timespec="seconds"))
+                         processed_at=clock.now().isoformat(timespec="seconds"))
         if status == m.ARCHIVED and row["version"] and (row["unit_code"] or row["kind"] == m.SURVEY_ENTRY):
             same_name = row["original_name"] if row["kind"] == m.EVIDENCE else None
             self.subs.supersede_older(row["unit_code"], row["kind"], row["version"], same_name)
+        row = self.subs.raw(row_id)
+        first = self.subs.raw(row["duplicate_of"]) if row["duplicate_of"] else None
+        sidecar.write(self.ws.metadata, row, duplicate_of_claim=first["claim_id"] if first else None,
+                      extraction=self.subs.extraction(row["sha256"]))
 
 def _reason(c: Claim, problems: list[Problem]) -> str:
     lines = [f"Tệp: {c.rel.as_posix()}", f"Nhận lúc: {c.received_at:%H:%M ngày %d/%m/%Y}",

@@ -10,6 +10,7 @@ once and hands it down.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from functools import cached_property
@@ -19,8 +20,17 @@ from automation.ledger.drafts import Drafts, Outputs
 from automation.ledger.mailings import Mailings
 from automation.ledger.submissions import Submissions
 from automation.ledger.survey import SurveyStore
+from automation.storage import as_storage_error
 
 LEDGER_NAME = "so-theo-doi.sqlite3"
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -150,15 +160,26 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 class Ledger:
+    """An open ledger.  Used as a context manager, a storage fault or a damaged database inside the block
+    leaves it as a :class:`~automation.storage.StorageError` naming this file (``storage.full``,
+    ``storage.read_only``, ``ledger.corrupt``)."""
+
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self._wal()
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.migrate()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self._wal()
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.migrate()
+            self.identity = _identity(self.path)
+        except (sqlite3.Error, OSError) as exc:
+            fault = as_storage_error(exc, self.path)
+            if fault is None:
+                raise
+            raise fault from exc
 
     def _wal(self, timeout_s: float = 30.0) -> None:
         """Switch to WAL; a brand-new database being set up by another process answers "locked" at once
@@ -179,8 +200,31 @@ class Ledger:
     def __enter__(self) -> "Ledger":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error):
+            fault = as_storage_error(exc, self.path)
+            if fault is not None:
+                raise fault from exc
+
+    def replaced(self) -> bool:
+        """True when the file at :attr:`path` is no longer the database this connection has open (deleted,
+        or the workspace restored from a backup or moved under a running ``cchc watch``)."""
+        return _identity(self.path) != self.identity
+
+    # --- keeping it trustworthy -----------------------------------------------------------------
+    def integrity(self) -> list[str]:
+        """SQLite's own integrity check: [] when the database is sound, else what it found."""
+        rows = [r[0] for r in self.db.execute("PRAGMA integrity_check")]
+        return [] if rows == ["ok"] else rows
+
+    def backup_to(self, target: Path) -> None:
+        """An online backup (consistent even while other processes write) into the new file ``target``."""
+        dest = sqlite3.connect(target)
+        try:
+            self.db.backup(dest)
+        finally:
+            dest.close()
 
     @property
     def schema_version(self) -> int:
@@ -240,4 +284,10 @@ class _Tx:
         return self.db
 
     def __exit__(self, exc_type, *exc) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        if exc_type is None:
+            self.db.execute("COMMIT")
+            return
+        try:
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error:  # SQLite already rolled back (a full disk does that)
+            pass

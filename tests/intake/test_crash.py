@@ -7,6 +7,7 @@ byte, the ledger agrees with the folders, and nothing is left half-written.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -119,8 +120,15 @@ def test_sigkill_while_files_are_dropped_and_processed(tmp_path):
         assert _sha(ws / r.path) == r.sha256
     # the folders hold exactly the ledger's files, nothing more
     kept = {p.relative_to(ws).as_posix() for d in ("luu-tru", "cach-ly") for p in (ws / d).rglob("*")
-            if p.is_file() and p.suffix != ".txt"}
+            if p.is_file() and p.suffix != ".txt" and "_so-lieu" not in p.parts}
     assert kept == {r.path for r in rows}
+    # and each carries its sidecar (what a ledger rebuild reads), in step with its row
+    sidecars = {d["claim_id"]: d for d in map(json.loads, map(Path.read_text, (ws / "luu-tru" / "_so-lieu").glob("*.json")))}
+    with Ledger(ws / LEDGER_NAME) as ledger:
+        claims_of = {r["id"]: r["claim_id"] for r in ledger.db.execute("SELECT id, claim_id FROM submissions")}
+    assert set(sidecars) == set(claims_of.values())
+    assert all(sidecars[claims_of[r.id]]["path"] == r.path and sidecars[claims_of[r.id]]["sha256"] == r.sha256
+               for r in rows)
     by_name = {r.original_name: r for r in rows}
     for i in range(3):  # whichever copy arrived second is the duplicate of the first
         pair = sorted((by_name[f"ds-{i:02d}.docx"], by_name[f"gui-lai-{i}.docx"]), key=lambda r: r.id)

@@ -143,8 +143,9 @@ def test_two_processes_at_once_never_double_process(ws):
     subs = _subs(ws)
     assert len(subs) == 40
     assert [s.version for s in sorted(subs.values(), key=lambda s: s.id)] == list(range(1, 41))
-    archived = [p for p in (ws / "luu-tru").rglob("*") if p.is_file()]
+    archived = [p for p in (ws / "luu-tru").rglob("*") if p.is_file() and "_so-lieu" not in p.parts]
     assert len(archived) == 40 and not list((ws / "inbox").iterdir())
+    assert len(list((ws / "luu-tru" / "_so-lieu").glob("*.json"))) == 40
 
 
 def test_desk_needs_a_workspace(settings):
