@@ -185,6 +185,7 @@ class _Connection(smtplib.SMTP):
         super().__init__(timeout=watchdog.read_timeout())  # no host: not connected yet
 
     def _get_socket(self, host, port, timeout):
+        self._host = host  # the name STARTTLS checks the certificate against (set by __init__ only otherwise)
         sock = socket.create_connection((host, port), self._watchdog.read_timeout(), self.source_address)
         self._watchdog.guard(sock)  # from here on the greeting and the TLS handshake are bounded too
         if not self._implicit_tls:
