@@ -36,7 +36,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from automation import clock, files
-from automation.config import Mail
+from automation.config import MAX_MAIL_TIMEOUT_S, Mail
 from automation.problems import MailError
 from automation.vntext import nfc
 
@@ -63,8 +63,9 @@ class MailSettings:
     ca_file: Path | str | None = None  # PEM bundle of the CAs trusted instead of the system's
 
     def __post_init__(self) -> None:
-        if not self.timeout_s > 0:
-            raise MailError("mail.config", detail=f"timeout_s phải lớn hơn 0, nhận được “{self.timeout_s}”")
+        if not 0 < self.timeout_s <= MAX_MAIL_TIMEOUT_S:
+            raise MailError("mail.config", detail=f"timeout_s phải lớn hơn 0 và không quá {MAX_MAIL_TIMEOUT_S:g} "
+                                                  f"giây, nhận được “{self.timeout_s}”")
         if self.security not in SECURITIES:
             raise MailError("mail.config", variant="security", choices=", ".join(SECURITIES), value=self.security)
         if not self.recipients:
@@ -289,13 +290,13 @@ def send(message: EmailMessage, mail: MailSettings, *, attempts: int = 4, backof
             return
         except _Failure as failure:
             last = failure
-        log.warning("mail to %s: attempt %d/%d failed: %s (%s)", mail.server, tries, attempts, last.code,
+        log.info("mail to %s: attempt %d/%d failed: %s (%s)", mail.server, tries, attempts, last.code,
                     last.__cause__)
         if not last.retry or tries == attempts:
             break
         delay = backoff_s * (2 ** attempt)
         if time.monotonic() + delay >= deadline:
-            log.warning("mail to %s: no time left for another attempt within %gs", mail.server, mail.timeout_s)
+            log.info("mail to %s: no time left for another attempt within %gs", mail.server, mail.timeout_s)
             break
         sleep(delay)
     assert last is not None

@@ -174,6 +174,28 @@ def test_cchc_status_send_times_out_in_vietnamese(fast_ws, drip, capsys):
     assert elapsed < 20, elapsed  # the status sheet is written first; the mail itself stops after 3 s
 
 
+def test_the_weekly_status_of_watch_records_the_time_out(fast_ws, drip):
+    from automation.status.schedule import send_weekly_status
+    from tests.status.test_schedule import FRI, _rows
+
+    server = drip(*EHLO_LINES)
+    _with_mail(fast_ws, server.port, timeout_s="3", attempts="2", backoff_s="1.0", weekday='"friday"',
+               time='"16:00"')
+    started = time.monotonic()
+    line = send_weekly_status(load_settings(fast_ws), FRI)
+    assert time.monotonic() - started < 20
+    assert line.startswith(f"Gửi bảng trạng thái thất bại (lần thử 1): Máy chủ thư 127.0.0.1:{server.port} "
+                           "không trả lời kịp: quá 3 giây mà chưa gửi xong thư (đã thử 1 lần), sẽ thử lại"), line
+    (row,) = _rows(fast_ws)
+    assert row["sent_at"] is None and "không trả lời kịp" in row["error"]
+
+
+def test_a_timeout_beyond_an_hour_is_refused():
+    with pytest.raises(MailError) as err:
+        _settings(25, timeout_s=float("inf"))
+    assert err.value.code == "mail.config" and "timeout_s" in str(err.value)
+
+
 def test_timeout_s_in_the_configuration(fast_ws):
     _with_mail(fast_ws, 25, timeout_s="2.5")
     cfg = load_settings(fast_ws).mail
