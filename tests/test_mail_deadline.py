@@ -5,6 +5,7 @@ dripping servers: only the deadline of the attempt ends them."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -143,9 +144,11 @@ def test_retries_never_outlast_the_deadline(drip):
         mail.send(mail.new_message(ms, "Báo cáo", "Nội dung"), ms, attempts=10, backoff_s=0.3)
     elapsed = time.monotonic() - started
     assert elapsed < TIMEOUT_S + MARGIN_S, elapsed
-    assert 2 <= server.accepted < 10  # retried, but only while the deadline allowed
     assert err.value.code in ("mail.timeout", "mail.refused")
-    assert f"(đã thử {server.accepted} lần)" in str(err.value)
+    tries = int(re.search(r"\(đã thử (\d+) lần\)", str(err.value)).group(1))
+    assert 2 <= tries < 10  # retried, but only while the deadline allowed
+    time.sleep(0.3)  # the server's loop takes the last connection from the backlog
+    assert tries - 1 <= server.accepted <= tries
 
 
 def _with_mail(ws, port, **extra):
