@@ -291,7 +291,7 @@ def send(message: EmailMessage, mail: MailSettings, *, attempts: int = 4, backof
         except _Failure as failure:
             last = failure
         log.info("mail to %s: attempt %d/%d failed: %s (%s)", mail.server, tries, attempts, last.code,
-                    last.__cause__)
+                 last.__cause__)
         if not last.retry or tries == attempts:
             break
         delay = backoff_s * (2 ** attempt)
