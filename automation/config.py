@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import ssl
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,8 @@ class Mail:
     backoff_s: float
     weekday: int  # 1 = Monday … 7 = Sunday: the weekly status goes out on this day
     time: str  # "HH:MM", local time
+    timeout_s: float = 60.0  # one sending (every attempt and back-off included) never takes longer
+    ca_file: Path | None = None  # a PEM bundle of the CAs to trust instead of the system's (own provincial CA)
 
 
 _WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7,
@@ -276,7 +279,8 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
                     password_env=ml.text("password_env", "CCHC_SMTP_PASSWORD"), sender=ml.text("sender"),
                     recipients=tuple(recipients), attempts=ml.get("attempts", int, 4, _positive),
                     backoff_s=ml.get("backoff_s", float, 2.0, _positive), weekday=_weekday(ml),
-                    time=ml.get("time", str, "16:00", lambda v: None if _HHMM.match(v) else "cần dạng HH:MM"))
+                    time=ml.get("time", str, "16:00", lambda v: None if _HHMM.match(v) else "cần dạng HH:MM"),
+                    timeout_s=ml.get("timeout_s", float, 60.0, _timeout), ca_file=_ca_file(ml, workspace))
     ml.finish()
 
     raw_units = root.get("units", list)
@@ -311,6 +315,33 @@ def _weekday(ml: "_Reader") -> int:
     if day is None:
         raise ConfigError("config.invalid", key="mail.weekday", detail="cần monday … sunday, “Thứ 6” hoặc 1–7")
     return day
+
+
+MAX_MAIL_TIMEOUT_S = 3600.0
+
+
+def _timeout(v: float) -> str | None:
+    return None if 0 < v <= MAX_MAIL_TIMEOUT_S else f"phải lớn hơn 0 và không quá {MAX_MAIL_TIMEOUT_S:g} giây"
+
+
+def _ca_file(ml: "_Reader", workspace: Path | None) -> Path | None:
+    """``[mail] ca_file``: a PEM bundle, relative to the workspace; it must load as CA certificates."""
+    raw = ml.text("ca_file", "", allow_empty=True)
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        path = (workspace or Path.cwd()) / path
+    if not path.is_file():
+        raise ConfigError("config.invalid", key="mail.ca_file", detail=f"không tìm thấy tệp chứng chỉ {path}")
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except (ssl.SSLError, ValueError) as exc:
+        raise ConfigError("config.invalid", key="mail.ca_file",
+                          detail=f"tệp {path} không phải chứng chỉ CA dạng PEM ({exc})") from None
+    except OSError as exc:
+        raise ConfigError("config.invalid", key="mail.ca_file", detail=f"không đọc được tệp {path} ({exc})") from None
+    return path
 
 
 def _load_toml(path: Path) -> dict:

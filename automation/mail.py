@@ -1,14 +1,21 @@
 """Sending mail: the transport settings (``[mail]`` of cchc.toml), SMTP with retries (STARTTLS, SSL or
-plain, exponential back-off), and the one writer of ``.eml`` files (dry runs).
+plain, exponential back-off) under one deadline, and the one writer of ``.eml`` files (dry runs).
 
 What a message says belongs to whoever sends it (:mod:`automation.status.message`: the weekly status;
 :mod:`automation.documents.send`: the drafts for signature); this module knows addresses, servers and files.
 The password is never in ``cchc.toml``: ``password_env`` names the environment variable holding it.
 
-Failures.  A configuration mistake or a missing password raises :class:`~automation.problems.MailError`
-(``mail.not_configured``, ``mail.config``, ``mail.password``) before any connection.  An SMTP or network error
-that outlasts the retries is re-raised as it is (the weekly schedule records its class and text), carrying
-the problem ``mail.failed`` in its ``problem`` attribute, which the command line shows.
+The deadline.  One sending (:func:`send`: every attempt and every back-off) takes at most ``timeout_s``.  Each
+attempt is bounded by what remains: every read waits at most that long, and a watchdog timer shuts the
+connection down when it passes, so a server that answers one line (or one byte) every few seconds cannot hold
+the sending past its deadline (``socket.shutdown`` wakes a blocked read).  A back-off that would end after
+the deadline is not waited for.
+
+Failures are :class:`~automation.problems.MailError` (Vietnamese, with a stable code).  Before any connection:
+``mail.not_configured``, ``mail.config``, ``mail.password``.  After: ``mail.tls`` (TLS or the server's
+certificate; ``ca_file`` trusts a CA of one's own) and ``mail.auth`` (login refused), never retried;
+``mail.refused`` (an SMTP 4xx/5xx answer), ``mail.timeout`` and ``mail.failed`` (any other network error),
+retried while the deadline allows.  The SMTP or network error is the ``__cause__``.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ import email.utils
 import logging
 import os
 import smtplib
+import socket
 import ssl
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -27,8 +36,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from automation import clock, files
-from automation.config import Mail
-from automation.problems import MailError, problem
+from automation.config import MAX_MAIL_TIMEOUT_S, Mail
+from automation.problems import MailError
 from automation.vntext import nfc
 
 __all__ = ["MailError", "MailSettings", "new_message", "send", "write_eml"]
@@ -50,9 +59,13 @@ class MailSettings:
     password_env: str  # the NAME of the environment variable holding the password
     sender: str
     recipients: tuple[str, ...]
-    timeout_s: float = 30.0
+    timeout_s: float = 60.0  # the whole sending: every attempt and back-off
+    ca_file: Path | str | None = None  # PEM bundle of the CAs trusted instead of the system's
 
     def __post_init__(self) -> None:
+        if not 0 < self.timeout_s <= MAX_MAIL_TIMEOUT_S:
+            raise MailError("mail.config", detail=f"timeout_s phải lớn hơn 0 và không quá {MAX_MAIL_TIMEOUT_S:g} "
+                                                  f"giây, nhận được “{self.timeout_s}”")
         if self.security not in SECURITIES:
             raise MailError("mail.config", variant="security", choices=", ".join(SECURITIES), value=self.security)
         if not self.recipients:
@@ -70,7 +83,21 @@ class MailSettings:
                 raise MailError("mail.not_configured")
             return cls(*DRY_RUN, tuple(recipients or DRY_RUN_RECIPIENTS))
         return cls(cfg.host, cfg.port, cfg.security, cfg.user, cfg.password_env, cfg.sender,
-                   tuple(recipients or cfg.recipients))
+                   tuple(recipients or cfg.recipients), cfg.timeout_s, cfg.ca_file)
+
+    @property
+    def server(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def tls_context(self) -> ssl.SSLContext | None:
+        """The context verifying the server: the system's CAs, or only those of ``ca_file``."""
+        if self.security == "none":
+            return None
+        try:
+            return ssl.create_default_context(cafile=str(self.ca_file) if self.ca_file else None)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+            raise MailError("mail.config", detail=f"không dùng được tệp chứng chỉ ca_file {self.ca_file} ({exc})") \
+                from exc
 
     def password(self) -> str:
         if not self.password_env:
@@ -98,56 +125,182 @@ def new_message(mail: MailSettings, subject: str, body: str) -> EmailMessage:
     return msg
 
 
-def _deliver(message: EmailMessage, mail: MailSettings, password: str | None) -> None:
-    if mail.security == "ssl":
-        server = smtplib.SMTP_SSL(mail.host, mail.port, timeout=mail.timeout_s,
-                                  context=ssl.create_default_context())
-    else:
-        server = smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout_s)
-    try:
-        server.ehlo()
-        if mail.security == "starttls":
-            server.starttls(context=ssl.create_default_context())
-            server.ehlo()
-        if mail.user:
-            server.login(mail.user, password or "")
-        server.send_message(message, from_addr=mail.sender, to_addrs=list(mail.recipients))
-    finally:
+class _Watchdog:
+    """The deadline of one attempt: ``read_timeout()`` for every read, and a timer that shuts the guarded
+    connection down when the deadline passes (a blocked read then returns at once).
+
+    It guards a duplicate of the socket, whose descriptor is its own: smtplib may close or re-wrap (STARTTLS)
+    its socket, and the timer can never shut down a descriptor reused by someone else.  Leaving the ``with``
+    stops the timer thread and closes the duplicate."""
+
+    def __init__(self, deadline: float):
+        self.deadline, self.fired = deadline, False
+        self._lock = threading.Lock()
+        self._twin: socket.socket | None = None
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Watchdog":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+        self._timer.join()
+        with self._lock:
+            twin, self._twin = self._twin, None
+        if twin is not None:
+            twin.close()
+
+    def read_timeout(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the sending's deadline has passed")
+        return left
+
+    def guard(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._twin = sock.dup()
+            if self.fired:
+                self._shutdown()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self._twin is not None:
+            try:
+                self._twin.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed by the peer
+                pass
+
+
+class _Connection(smtplib.SMTP):
+    """smtplib.SMTP (or SMTP_SSL with ``implicit_tls``) whose socket is guarded by ``watchdog`` and whose
+    reads wait at most until its deadline."""
+
+    def __init__(self, watchdog: _Watchdog, context: ssl.SSLContext | None, implicit_tls: bool):
+        self._watchdog, self._context, self._implicit_tls = watchdog, context, implicit_tls
+        super().__init__(timeout=watchdog.read_timeout())  # no host: not connected yet
+
+    def _get_socket(self, host, port, timeout):
+        self._host = host  # the name STARTTLS checks the certificate against (set by __init__ only otherwise)
+        sock = socket.create_connection((host, port), self._watchdog.read_timeout(), self.source_address)
+        self._watchdog.guard(sock)  # from here on the greeting and the TLS handshake are bounded too
+        if not self._implicit_tls:
+            return sock
         try:
-            server.quit()
-        except (smtplib.SMTPException, OSError):
-            server.close()
+            return self._context.wrap_socket(sock, server_hostname=host)
+        except BaseException:
+            sock.close()
+            raise
+
+    def send(self, s):
+        if self.sock is not None:
+            self.sock.settimeout(self._watchdog.read_timeout())
+        super().send(s)
 
 
-def _labelled(exc: BaseException) -> BaseException:
-    """``exc`` with the problem the office reads (``mail.failed``) attached; raised as it is."""
-    try:
-        exc.problem = problem("mail.failed", detail=f"{type(exc).__name__}: {exc}")
-    except AttributeError:  # an exception type without a __dict__: shown as an internal error instead
-        pass
-    return exc
+class _Failure(Exception):
+    """One failed attempt, classified: the MailError it becomes and whether another attempt may help."""
+
+    def __init__(self, code: str, retry: bool, variant: str | None = None, **params):
+        super().__init__(code)
+        self.code, self.retry, self.variant, self.params = code, retry, variant, params
+
+    def error(self, mail: MailSettings, tries: int) -> MailError:
+        return MailError(self.code, variant=self.variant, server=mail.server, tries=tries,
+                         timeout=f"{mail.timeout_s:g}", user=mail.user, variable=mail.password_env, **self.params)
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+    return f"{exc.smtp_code} {' '.join(text.split())}".rstrip(" .")
+
+
+def _classify(exc: BaseException, mail: MailSettings, timed_out: bool) -> _Failure:
+    if timed_out or isinstance(exc, TimeoutError):  # whatever the shut-down connection raised
+        return _Failure("mail.timeout", retry=True)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return _Failure("mail.tls", False, "cert", detail=exc.verify_message or str(exc))
+    if isinstance(exc, ssl.SSLError):
+        return _Failure("mail.tls", False, detail=exc.reason or str(exc))
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return _Failure("mail.tls", False, "no_starttls") if "STARTTLS" in str(exc) \
+            else _Failure("mail.auth", False, "unsupported")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return _Failure("mail.auth", False, detail=_reply(exc))
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = "; ".join(f"{to}: {_reply(smtplib.SMTPResponseException(*answer))}"
+                            for to, answer in exc.recipients.items())
+        return _Failure("mail.refused", True, detail=refused)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        if exc.smtp_code == 530:  # 5.7.0 authentication required
+            return _Failure("mail.auth", False, "required", detail=_reply(exc))
+        return _Failure("mail.refused", True, detail=_reply(exc))
+    return _Failure("mail.failed", True, detail=f"{type(exc).__name__}: {exc} (máy chủ {mail.server})")
+
+
+def _deliver(message: EmailMessage, mail: MailSettings, password: str | None, deadline: float,
+             context: ssl.SSLContext | None) -> None:
+    """One attempt, over by ``deadline`` (``time.monotonic()``); a failure is raised as a :class:`_Failure`."""
+    with _Watchdog(deadline) as watchdog:
+        server = None
+        try:
+            server = _Connection(watchdog, context, implicit_tls=mail.security == "ssl")
+            code, reply = server.connect(mail.host, mail.port)
+            if code != 220:
+                raise smtplib.SMTPConnectError(code, reply)
+            server.ehlo()
+            if mail.security == "starttls":
+                server.starttls(context=context)
+                server.ehlo()
+            if mail.user:
+                server.login(mail.user, password or "")
+            server.send_message(message, from_addr=mail.sender, to_addrs=list(mail.recipients))
+        except (smtplib.SMTPException, OSError) as exc:
+            raise _classify(exc, mail, watchdog.fired) from exc
+        else:
+            try:
+                server.quit()  # the message is accepted: a failing goodbye changes nothing
+            except (smtplib.SMTPException, OSError):
+                pass
+        finally:
+            if server is not None:
+                server.close()
 
 
 def send(message: EmailMessage, mail: MailSettings, *, attempts: int = 4, backoff_s: float = 2.0,
          sleep=time.sleep) -> None:
-    """Send ``message``; on a refusal or a network error wait ``backoff_s``, 2×, 4×… and try again, up to
-    ``attempts`` times, then re-raise the last error (labelled ``mail.failed``).  A wrong password is not
-    retried."""
+    """Send ``message`` within ``mail.timeout_s``; after a refusal, a time-out or a network error wait
+    ``backoff_s``, 2×, 4×… and try again, up to ``attempts`` times while the deadline allows, then raise the
+    last failure as a :class:`MailError`.  TLS and login failures are not retried."""
     password = mail.password() if mail.user else None  # a missing variable fails before any connection
-    last: BaseException | None = None
-    for attempt in range(max(1, attempts)):
+    context = mail.tls_context()
+    deadline = time.monotonic() + mail.timeout_s
+    attempts = max(1, attempts)
+    last: _Failure | None = None
+    tries = 0
+    for attempt in range(attempts):
+        tries += 1
         try:
-            _deliver(message, mail, password)
+            _deliver(message, mail, password, deadline, context)
             return
-        except smtplib.SMTPAuthenticationError as exc:
-            raise _labelled(exc)
-        except (smtplib.SMTPException, OSError) as exc:
-            last = exc
-            log.warning("gửi thư lần %d/%d không thành công: %s", attempt + 1, attempts, exc)
-            if attempt + 1 < attempts:
-                sleep(backoff_s * (2 ** attempt))
+        except _Failure as failure:
+            last = failure
+        log.info("mail to %s: attempt %d/%d failed: %s (%s)", mail.server, tries, attempts, last.code,
+                 last.__cause__)
+        if not last.retry or tries == attempts:
+            break
+        delay = backoff_s * (2 ** attempt)
+        if time.monotonic() + delay >= deadline:
+            log.info("mail to %s: no time left for another attempt within %gs", mail.server, mail.timeout_s)
+            break
+        sleep(delay)
     assert last is not None
-    raise _labelled(last)
+    raise last.error(mail, tries) from last.__cause__
 
 
 def write_eml(message: EmailMessage, folder: Path, prefix: str) -> Path:

@@ -185,6 +185,33 @@ CATALOG: dict[str, Entry] = {
                               "Điền mục [mail] (máy chủ, cổng, người gửi, người nhận) hoặc dùng --dry-run."),
     "mail.failed": _e("error", "Không gửi được thư: {detail}.",
                       "Kiểm tra mạng, máy chủ thư, tài khoản và biến môi trường chứa mật khẩu, rồi gửi lại."),
+    "mail.tls": _e("error", "Không lập được kết nối bảo mật (TLS) với máy chủ thư {server}: {detail}.",
+                   "Kiểm tra host và port trong mục [mail] của cchc.toml (tên máy chủ phải đúng tên ghi trên "
+                   "chứng chỉ) và ngày giờ của máy tính; nếu máy chủ thư của tỉnh dùng chứng chỉ do cơ quan chứng "
+                   "thực riêng cấp, xin bộ phận quản trị máy chủ thư tệp chứng chỉ gốc (CA, dạng PEM) rồi khai báo "
+                   "ca_file = \"đường/dẫn/ca.pem\" trong mục [mail].",
+                   cert=("Chứng chỉ của máy chủ thư {server} không được tin cậy: {detail}.", ""),
+                   no_starttls=("Máy chủ thư {server} không hỗ trợ STARTTLS nên không gửi thư bảo mật được.",
+                                "Hỏi bộ phận quản trị máy chủ thư cổng và kiểu bảo mật đúng: thường là "
+                                "security = \"ssl\" với cổng 465, hoặc security = \"starttls\" với cổng 587; "
+                                "sửa mục [mail] của cchc.toml rồi gửi lại.")),
+    "mail.auth": _e("error", "Máy chủ thư {server} không chấp nhận đăng nhập của tài khoản {user}: {detail}.",
+                    "Kiểm tra tên đăng nhập (user trong mục [mail] của cchc.toml) và mật khẩu trong biến môi trường "
+                    "{variable}; nếu mật khẩu hộp thư đã đổi, đặt lại biến môi trường rồi gửi lại.",
+                    required=("Máy chủ thư {server} yêu cầu đăng nhập trước khi gửi thư: {detail}.",
+                              "Điền user (tên đăng nhập hộp thư) và password_env (tên biến môi trường chứa mật "
+                              "khẩu) trong mục [mail] của cchc.toml, đặt mật khẩu vào biến đó rồi gửi lại."),
+                    unsupported=("Máy chủ thư {server} không cho đăng nhập trên kết nối này (không hỗ trợ AUTH).",
+                                 "Dùng security = \"starttls\" hoặc \"ssl\" (nhiều máy chủ chỉ cho đăng nhập trên "
+                                 "kết nối bảo mật); nếu máy chủ không cần đăng nhập, bỏ user trong mục [mail].")),
+    "mail.refused": _e("error", "Máy chủ thư {server} từ chối thư: {detail} (đã thử {tries} lần).",
+                       "Kiểm tra địa chỉ người gửi (sender) và người nhận (recipients) trong mục [mail] của "
+                       "cchc.toml; nếu máy chủ báo bận hoặc lỗi tạm thời (mã 4xx), chờ một lúc rồi gửi lại; nếu "
+                       "vẫn bị từ chối, gửi nội dung lỗi này cho bộ phận quản trị máy chủ thư."),
+    "mail.timeout": _e("error", "Máy chủ thư {server} không trả lời kịp: quá {timeout} giây mà chưa gửi xong thư "
+                                "(đã thử {tries} lần).",
+                       "Kiểm tra mạng và máy chủ thư (host, port trong mục [mail] của cchc.toml); nếu máy chủ chậm, "
+                       "tăng timeout_s trong mục [mail] rồi gửi lại."),
     "mail.config": _e("error", "Cấu hình thư không hợp lệ: {detail}.", "Sửa mục [mail] trong cchc.toml rồi chạy lại.",
                       security=("Cấu hình thư: security phải là một trong {choices}, nhận được “{value}”.",
                                 "Sửa security trong mục [mail] của cchc.toml."),
@@ -342,8 +369,8 @@ class UsageError(CchcError):
 class MailError(CchcError):
     """Mail cannot be sent: a configuration mistake, a missing password, a server that refused (mail.* codes).
 
-    ``MailError("mail.config", variant="recipients")``; finer codes (TLS, login, time-out) take their place
-    in the catalogue under ``mail.``."""
+    ``MailError("mail.config", variant="recipients")``; a failed sending: ``mail.tls``, ``mail.auth``,
+    ``mail.refused``, ``mail.timeout`` and ``mail.failed`` (any other network error)."""
 
 
 class LockTimeout(CchcError):

@@ -1,11 +1,12 @@
 """The mail transport: settings from [mail], the message envelope, retries and refusals on a real SMTP server
-(the weekly status message over loopback), passwords, the labelled failure, the .eml."""
+(the weekly status message over loopback), passwords, the classified failures, the .eml.  TLS, certificates and
+logins: tests/test_mail_tls.py; the deadline against slow servers: tests/test_mail_deadline.py."""
 
 from __future__ import annotations
 
 import email
 import email.policy
-import smtplib
+import time
 
 import pytest
 from aiosmtpd.smtp import AuthResult
@@ -25,6 +26,7 @@ def test_settings_from_the_configuration():
     ms = mail.MailSettings.from_config(CFG)
     assert (ms.host, ms.port, ms.security, ms.user, ms.password_env, ms.sender, ms.recipients) == (
         "mail.example", 587, "starttls", "nv", "CCHC_PW", "phongnoivu@vinhtuong.example", ("hoidong@vinhtuong.example",))
+    assert (ms.timeout_s, ms.ca_file, ms.server) == (60.0, None, "mail.example:587")
     assert mail.MailSettings.from_config(CFG, ["ck@x.example"]).recipients == ("ck@x.example",)
 
 
@@ -57,26 +59,16 @@ def test_the_message_envelope():
     assert got.get_content().strip() == "Kính gửi"
 
 
-def test_a_failure_after_the_retries_is_raised_as_it_is_and_labelled():
-    ms = mail.MailSettings("127.0.0.1", _free_port(), "none", "", "", "a@b.example", ("c@d.example",), timeout_s=5)
+def test_a_network_failure_after_the_retries_is_mail_failed():
+    port = _free_port()  # nothing listens there
+    ms = mail.MailSettings("127.0.0.1", port, "none", "", "", "a@b.example", ("c@d.example",), timeout_s=5)
     delays = []
-    with pytest.raises(OSError) as err:
+    with pytest.raises(MailError) as err:
         mail.send(mail.new_message(ms, "s", "b"), ms, attempts=2, backoff_s=0.5, sleep=delays.append)
-    assert delays == [0.5] and not isinstance(err.value, CchcError)
-    p = err.value.problem
-    assert p.code == "mail.failed" and p.message.startswith(f"Không gửi được thư: {type(err.value).__name__}: ")
-
-
-def test_a_refused_login_is_labelled_too(monkeypatch):
-    def refuse(message, settings, password):
-        raise smtplib.SMTPAuthenticationError(535, b"5.7.8 bad credentials")
-
-    monkeypatch.setattr(mail, "_deliver", refuse)
-    monkeypatch.setenv("CCHC_PW", "x")
-    ms = mail.MailSettings.from_config(CFG)
-    with pytest.raises(smtplib.SMTPAuthenticationError) as err:
-        mail.send(mail.new_message(ms, "s", "b"), ms, sleep=lambda s: pytest.fail("not retried"))
-    assert err.value.problem.code == "mail.failed" and "535" in err.value.problem.message
+    assert delays == [0.5] and err.value.code == "mail.failed"
+    assert isinstance(err.value.__cause__, ConnectionRefusedError)
+    assert str(err.value).startswith("Không gửi được thư: ConnectionRefusedError: ")
+    assert f"(máy chủ 127.0.0.1:{port})" in str(err.value) and err.value.problem.fix
 
 
 # --- on a real SMTP server (moved from tests/status/test_status.py) -----------------------------
@@ -98,9 +90,10 @@ def test_a_server_that_always_refuses_raises_after_the_attempts(ws, smtp_server)
     mail = _mail(port)
     message, _ = _message(ws, mail)
     delays = []
-    with pytest.raises(smtplib.SMTPDataError) as info:
+    with pytest.raises(MailError) as info:
         send(message, mail, attempts=3, backoff_s=1.0, sleep=delays.append)
-    assert info.value.smtp_code == 451
+    assert info.value.code == "mail.refused" and info.value.__cause__.smtp_code == 451
+    assert str(info.value) == f"Máy chủ thư 127.0.0.1:{port} từ chối thư: 451 try again (đã thử 3 lần)."
     assert store.calls == 3 and not store.envelopes and delays == [1.0, 2.0]
 
 
@@ -108,9 +101,25 @@ def test_connection_refused_is_retried_then_raised(ws):
     mail = _mail(_free_port())  # nothing listens there
     message, _ = _message(ws, mail)
     delays = []
-    with pytest.raises(OSError):
+    with pytest.raises(MailError) as err:
         send(message, mail, attempts=3, backoff_s=2.0, sleep=delays.append)
-    assert delays == [2.0, 4.0]
+    assert delays == [2.0, 4.0] and err.value.code == "mail.failed"
+
+
+def test_backoffs_that_would_pass_the_deadline_are_not_waited_for(ws):
+    mail = _mail(_free_port(), timeout_s=2)  # nothing listens there
+    message, _ = _message(ws, mail)
+    delays = []
+
+    def sleep(s):  # really waits: the deadline is on the clock
+        delays.append(s)
+        time.sleep(s)
+
+    started = time.monotonic()
+    with pytest.raises(MailError) as err:
+        send(message, mail, attempts=6, backoff_s=0.4, sleep=sleep)
+    assert delays == [0.4, 0.8] and err.value.code == "mail.failed"  # 1.6 s more would end after the 2 s
+    assert time.monotonic() - started < 2
 
 
 def _authenticator(seen):
@@ -135,12 +144,15 @@ def test_password_comes_from_the_named_variable(ws, smtp_server, monkeypatch):
     assert len(store.envelopes) == 1 and seen and seen[-1][1] == b"phongnoivu"
     # a wrong password is refused by the server and not retried
     monkeypatch.setenv("CCHC_TEST_SMTP_PW", "sai")
-    with pytest.raises(smtplib.SMTPAuthenticationError):
+    with pytest.raises(MailError) as err:
         send(message, mail, sleep=lambda s: pytest.fail("a wrong password is not retried"))
-    assert len(store.envelopes) == 1
-    # without login the server refuses the mail (AUTH required)
-    with pytest.raises(smtplib.SMTPException):
-        send(message, _mail(port), attempts=1)
+    assert err.value.code == "mail.auth" and "535" in str(err.value) and len(store.envelopes) == 1
+    assert f"Máy chủ thư 127.0.0.1:{port} không chấp nhận đăng nhập của tài khoản phongnoivu" in str(err.value)
+    assert "CCHC_TEST_SMTP_PW" in err.value.problem.fix
+    # without login the server refuses the mail (530 AUTH required): told as a login matter, not retried
+    with pytest.raises(MailError) as err:
+        send(message, _mail(port), sleep=lambda s: pytest.fail("not retried"))
+    assert err.value.code == "mail.auth" and "530" in str(err.value) and "password_env" in err.value.problem.fix
 
 
 def test_missing_password_variable_gives_a_clear_error(ws, monkeypatch):

@@ -36,8 +36,8 @@ for _module in (intake, scoring, survey, documents, status, demo):
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every failure becomes a Vietnamese message with its problem code, never a traceback.
 
-    A :class:`~automation.problems.CchcError` carries its problem; so does an SMTP or network error the mail
-    transport gave up on (:func:`automation.mail.send` labels it ``mail.failed`` and re-raises it as is).
+    A :class:`~automation.problems.CchcError` carries its problem (a mail that could not be sent is a
+    ``MailError``: ``mail.timeout``, ``mail.tls``…); any other exception carrying a ``problem`` is shown as well.
     """
     try:
         rv = cli.main(args=argv, prog_name="cchc", standalone_mode=False)

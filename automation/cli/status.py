@@ -30,7 +30,7 @@ def status_cmd(send_mail: bool, dry_run: bool, workspace: Path | None) -> int:
     msg = message.build_message(settings, ms, path, message.summary_lines(settings, today), today)
     if dry_run:
         click.echo(f"Đã ghi thư (không gửi): {mail.write_eml(msg, path.parent, message.EML_PREFIX)}")
-    else:  # a failure after the retries carries its problem (mail.failed): main() shows it
+    else:  # a failure after the retries is a MailError (mail.timeout, mail.tls…): main() shows it
         mail.send(msg, ms, attempts=settings.mail.attempts, backoff_s=settings.mail.backoff_s)
         click.echo(f"Đã gửi thư tới {', '.join(ms.recipients)}.")
     return 0

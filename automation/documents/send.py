@@ -151,8 +151,8 @@ def _write_eml(message: EmailMessage, folder: Path) -> Path:
 
 def send_drafts(settings: Settings, *, dry_run: bool = False, sleep=time.sleep) -> SendResult:
     """Send the final, unsent, unedited drafts to the signer in one e-mail (see the module docstring).
-    Raises :class:`MailError` (Vietnamese) when the signer's address or the mail settings are missing, and the
-    last SMTP/network error when sending fails after the retries (nothing is marked sent then)."""
+    Raises :class:`MailError` (Vietnamese) when the signer's address or the mail settings are missing, or when
+    sending fails after the retries (``mail.refused``, ``mail.timeout``…; nothing is marked sent then)."""
     result = SendResult()
     with Ledger(settings.path(LEDGER_NAME)) as ledger:
         ready = _ready(settings, ledger, result.skipped)

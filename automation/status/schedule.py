@@ -140,7 +140,8 @@ def send_weekly_status(settings: Settings, now: dt.datetime | None = None, *, sl
                 detail = ", ".join(cfg.recipients)
             sent_at = now if explicit else max(now, clock.now())
         except Exception as exc:  # noqa: BLE001  (any failure is recorded and retried on a later tick)
-            error = str(exc) if isinstance(exc, mail.MailError) else f"{type(exc).__name__}: {exc}"
+            # a MailError is the Vietnamese sentence (mail.timeout, mail.refused…) without its full stop
+            error = str(exc).rstrip(".") if isinstance(exc, mail.MailError) else f"{type(exc).__name__}: {exc}"
             log.warning("weekly status %s not sent: %s", period, error)
         if not ledger.mailings.finish(claim, sent_at, error, detail):
             return None  # another sender recorded this week first (should not happen: the claim)

@@ -93,6 +93,7 @@ def test_mail_failures_are_shown_once_with_their_codes(fast_ws, capsys, monkeypa
     monkeypatch.setenv("CCHC_TEST_CLI_PW", "mat-khau")  # nothing listens on the port: after the retries
     code, _, err = _run(args, capsys)
     assert code == 1 and ("Lỗi [mail.failed]: Không gửi được thư: ConnectionRefusedError: " in err), err
+    assert "(máy chủ 127.0.0.1:" in err
     assert "Kiểm tra mạng, máy chủ thư" in err and "Traceback" not in err
 
 

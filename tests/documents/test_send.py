@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import smtplib
 
 import pytest
 
@@ -221,8 +220,9 @@ def test_a_refusing_server_marks_nothing(ws, smtp_server):
     decision, notice, _ = _drafts(settings)
     _with_pdfs(decision, notice)
     delays = []
-    with pytest.raises(smtplib.SMTPDataError):
+    with pytest.raises(MailError) as err:
         send_drafts(settings, sleep=delays.append)
+    assert err.value.code == "mail.refused" and "451" in str(err.value)
     assert store.calls == 2 and delays == [0.1]
     assert all(v is None for v in _sent_at(ws).values())
     with Ledger(ws / LEDGER_NAME) as ledger:

@@ -118,7 +118,8 @@ def test_refusing_server_recorded_backoff_respected_then_sent(fast_ws, smtp_serv
     settings = _configure(fast_ws, smtp_server(store), attempts=2, backoff_s=1.0)
     delays = []
     line = send_weekly_status(settings, FRI, sleep=delays.append)
-    assert line.startswith("Gửi bảng trạng thái thất bại (lần thử 1): SMTPDataError")
+    assert line.startswith("Gửi bảng trạng thái thất bại (lần thử 1): Máy chủ thư 127.0.0.1:"), line
+    assert "từ chối thư: 451 try again (đã thử 2 lần), sẽ thử lại" in line
     assert "451" in line and line.endswith("sẽ thử lại sau 1 phút.")
     assert delays == [1.0] and store.calls == 2
     (row,) = _rows(fast_ws)
@@ -126,7 +127,8 @@ def test_refusing_server_recorded_backoff_respected_then_sent(fast_ws, smtp_serv
     with Ledger(fast_ws / LEDGER_NAME) as ledger:
         assert due(settings, FRI, ledger)  # still due; the back-off is the sender's business
         (failure,) = last_failures(ledger)
-    assert failure.startswith("- 16:00 29/10/2021: gửi bảng trạng thái tuần 2021-W43 thất bại: SMTPDataError")
+    assert failure.startswith("- 16:00 29/10/2021: gửi bảng trạng thái tuần 2021-W43 thất bại: Máy chủ thư ")
+    assert failure.endswith("từ chối thư: 451 try again (đã thử 2 lần).")
 
     # inside the 1-minute window: no attempt at all
     assert send_weekly_status(settings, FRI + dt.timedelta(seconds=59), sleep=delays.append) is None
