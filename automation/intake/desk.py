@@ -192,7 +192,7 @@ class Desk:
         conversions = self.ws.conversions / uuid.uuid4().hex
         try:
             reports = check_paths([c.path for c in fresh], self.settings, progress=progress, hints=hints,
-                                  keep_converted=conversions)
+                                  keep_converted=conversions, lo_workdir=self.ws.libreoffice)
             for c, rep in zip(fresh, reports):
                 self._file_checked(c, rep, shas[c.row_id])
         finally:
