@@ -233,8 +233,10 @@ class Converter:
         args = [self._exe, soffice_proc.profile_arg(self.root), "--headless", "--invisible",
                 "--norestore", "--nolockcheck", "--nodefault", "--nologo",
                 "--convert-to", _TARGETS[target_ext][0], "--outdir", str(outdir), *names]
+        temp = self.root / "tmp"  # LibreOffice's own temporary files stay in the folder swept after a kill
+        temp.mkdir(exist_ok=True)
         with (indir.parent / "soffice.log").open("ab") as log:  # a file, not a pipe: LO can never block on it
-            code = soffice_proc.run(args, indir, log, timeout)
+            code = soffice_proc.run(args, indir, log, timeout, temp)
         if code is None:
             for lock in (self.profile / ".lock", self.profile / "user" / ".lock"):  # stale after a kill
                 lock.unlink(missing_ok=True)

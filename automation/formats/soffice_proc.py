@@ -179,11 +179,14 @@ def executable(soffice: str) -> str:
     return soffice
 
 
-def run(args: list[str], cwd: Path, log, timeout: float) -> int | None:
-    """Run LibreOffice (restarted when it asks to, within the same ``timeout``): its exit code, None on timeout."""
+def run(args: list[str], cwd: Path, log, timeout: float, temp: Path | None = None) -> int | None:
+    """Run LibreOffice (restarted when it asks to, within the same ``timeout``): its exit code, None on timeout.
+
+    ``temp`` is its temporary folder (TMPDIR, TMP, TEMP): LibreOffice writes ``lu*.tmp`` folders there, which a
+    killed process leaves behind, so a converter passes one inside its own folder."""
     deadline = time.monotonic() + timeout
     for _ in range(_MAX_STARTS):
-        proc = start(args, cwd, log)
+        proc = start(args, cwd, log, temp)
         try:
             code = proc.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
@@ -196,15 +199,18 @@ def run(args: list[str], cwd: Path, log, timeout: float) -> int | None:
     return code
 
 
-def start(args: list[str], cwd: Path, log) -> subprocess.Popen:
-    """Start one LibreOffice process in its own group, tied to this process's life."""
-    kw: dict = {"cwd": cwd, "stdin": subprocess.DEVNULL, "stdout": log, "stderr": log}
+def start(args: list[str], cwd: Path, log, temp: Path | None = None) -> subprocess.Popen:
+    """Start one LibreOffice process in its own group, tied to this process's life (temporary folder ``temp``)."""
+    env = dict(os.environ)
+    if temp is not None:
+        env.update(TMPDIR=str(temp), TMP=str(temp), TEMP=str(temp))
+    if Path(args[0]).name == "soffice.bin":
+        env["SAL_ENABLE_FILE_LOCKING"] = "1"  # what the soffice script sets
+    kw: dict = {"cwd": cwd, "env": env, "stdin": subprocess.DEVNULL, "stdout": log, "stderr": log}
     if sys.platform == "win32":
         kw["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | 0x08000000  # + CREATE_NO_WINDOW
     else:
         kw["start_new_session"] = True
-    if Path(args[0]).name == "soffice.bin":
-        kw["env"] = {**os.environ, "SAL_ENABLE_FILE_LOCKING": "1"}  # what the soffice script sets
     if _LINUX:
         kw["preexec_fn"] = _die_with_parent()
     proc = subprocess.Popen(args, **kw)

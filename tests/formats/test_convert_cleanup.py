@@ -65,8 +65,8 @@ def _wait_for(test, seconds: float, step: float = 0.05):
     return test()
 
 
-def _cchc(*args: str, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "automation", *args], env=ENV, stdout=subprocess.DEVNULL,
+def _cchc(*args: str, env: dict | None = None, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "automation", *args], env=env or ENV, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, **kw)
 
 
@@ -101,22 +101,34 @@ def _kill_mid_conversion(proc: subprocess.Popen, lo_base: Path) -> dict[int, str
 # ------------------------------------------------------------------------------------------- real conditions
 
 @killed_command
-def test_cchc_check_killed_mid_conversion_leaves_nothing(tmp_path: Path) -> None:
-    ws = init_workspace(tmp_path / "ws")
-    lo_base = ws / LIBREOFFICE
+@pytest.mark.parametrize("in_workspace", [True, False], ids=["workspace", "no-workspace"])
+def test_cchc_check_killed_mid_conversion_leaves_nothing(tmp_path: Path, in_workspace: bool) -> None:
+    """``cchc check`` in a workspace keeps LibreOffice's folder there; outside one, in the system temp folder (a
+    private TMPDIR here) under the tool's prefix. Either way the next command sweeps it."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**ENV, "TMPDIR": str(temp)}
+    where: list[str] = []
+    if in_workspace:
+        ws = init_workspace(tmp_path / "ws")
+        where, lo_base = ["--workspace", str(ws)], ws / LIBREOFFICE
+    else:
+        lo_base = temp
     docs = _legacy_docs(tmp_path / "tu-xa")
-    proc = _cchc("check", "--workspace", str(ws), *map(str, docs))
+    proc = _cchc("check", *where, *map(str, docs), env=env, cwd=tmp_path)
     running = _kill_mid_conversion(proc, lo_base)
     # soffice.bin died with its parent (PR_SET_PDEATHSIG): nothing runs on the profile a few seconds later
     _wait_for(lambda: not _on(lo_base), 3)
     assert _on(lo_base) == {}, f"LibreOffice still running after its command was killed: {running}"
-    # its folder is in the workspace, named after the dead command, and nothing of it in the system temp folder
+    # its folder is where it belongs, named after the dead command; in a workspace nothing in the temp folder
     stale = sorted(lo_base.glob(f"{soffice_proc.PREFIX}{proc.pid}-*"))
     assert len(stale) == 1 and (stale[0] / "profile").is_dir()
-    assert _temp_folders_of(proc.pid) == []
-    # the next command in the same workspace sweeps it and converts fine
-    again = subprocess.run([sys.executable, "-m", "automation", "check", "--json", "--workspace", str(ws),
-                            str(docs[0]), str(docs[1])], env=ENV, capture_output=True, text=True, timeout=300)
+    if in_workspace:
+        assert list(temp.iterdir()) == []
+    assert _temp_folders_of(proc.pid) == []  # nor in this test's own temp folder
+    # the next command sweeps it and converts fine
+    again = subprocess.run([sys.executable, "-m", "automation", "check", "--json", *where, str(docs[0]),
+                            str(docs[1])], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert again.returncode in (0, 1), again.stderr
     assert not stale[0].exists()
     reports = json.loads(again.stdout)
