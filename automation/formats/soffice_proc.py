@@ -4,7 +4,8 @@
   (``pid`` and ``start`` time of the owning Python process) under the base folder its caller hands down: the
   workspace's LibreOffice folder, or the system temp folder outside a workspace. :func:`sweep`, run at the start
   of every command, removes the folders whose owner is gone, after killing any LibreOffice process still running on
-  their profile. A live owner's folder is left alone: two commands may run at once.
+  their profile. A live owner's folder is left alone: two commands may run at once, on this computer or (a
+  workspace on a shared drive) on another one, named in the folder's ``host`` file.
 * Processes: on Linux ``soffice`` is a shell script that execs ``oosplash``, which forks ``soffice.bin``; a parent-
   death signal set on the script would not reach the fork. So :func:`executable` picks the ``soffice.bin`` beside the
   resolved script, and :func:`run` starts it with ``PR_SET_PDEATHSIG`` = SIGKILL (it dies with the thread that
@@ -30,6 +31,7 @@ PREFIX = "cchc-lo-"
 RESTART = 81  # soffice.bin's EXITHELPER_NORMAL_RESTART: "start me again" (oosplash and soffice.exe do)
 _MAX_STARTS = 3
 _PR_SET_PDEATHSIG = 1
+_HOST_FILE = "host"  # inside a converter's folder: the computer whose process owns it
 _OWN: set[str] = set()  # folders made by this process and not removed yet
 _LINUX = sys.platform.startswith("linux")
 _jobs: dict[int, int] = {}  # Windows: pid -> job handle, closed when the process has ended
@@ -45,7 +47,22 @@ def make_root(base: Path | None) -> Path:
     pid = os.getpid()
     root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-{_start_time(pid) or 0}-", dir=base)).resolve()
     _OWN.add(str(root))
+    (root / _HOST_FILE).write_text(_host(), encoding="utf-8")
     return root
+
+
+def _host() -> str:
+    import socket  # noqa: PLC0415
+
+    return socket.gethostname()
+
+
+def _other_host(root: Path) -> bool:
+    """Whether another computer made ``root`` (a workspace on a shared drive): its pid means nothing here."""
+    try:
+        return (root / _HOST_FILE).read_text(encoding="utf-8") != _host()
+    except (OSError, UnicodeDecodeError):  # unreadable or not written yet (killed at once): taken as ours
+        return False
 
 
 def remove_root(root: Path) -> None:
@@ -75,7 +92,7 @@ def sweep(bases: list[Path | None]) -> list[Path]:
             if owner is None or not entry.is_dir(follow_symlinks=False):
                 continue
             path = Path(entry.path).resolve()
-            if str(path) not in _OWN and not _owner_alive(*owner):
+            if str(path) not in _OWN and not _owner_alive(*owner) and not _other_host(path):
                 stale.append(path)
     if stale:
         for pid in processes_on(stale):

@@ -217,8 +217,10 @@ def test_sweep_spares_live_commands_and_removes_dead_ones(tmp_path: Path) -> Non
         dead = subprocess.Popen([sys.executable, "-c", "pass"])
         dead.wait()
         gone = _folder(base, dead.pid, 12345)
+        elsewhere = _folder(base, dead.pid, 12345, "other1")  # a workspace on a shared drive: another PC's pid
+        (elsewhere / "host").write_text("may-tinh-phong-noi-vu", encoding="utf-8")
         assert sorted(soffice_proc.sweep([base])) == sorted([reused.resolve(), gone.resolve()])
-        assert alive.exists() and ours.exists() and all(f.exists() for f in foreign)
+        assert alive.exists() and ours.exists() and elsewhere.exists() and all(f.exists() for f in foreign)
         assert not reused.exists() and not gone.exists()
         assert soffice_proc.sweep([base]) == []  # nothing more: the live ones stay
     finally:
