@@ -20,7 +20,7 @@ from automation.config import Settings
 from automation.ledger import Ledger, open_ledger
 from automation.ledger import records as m
 from automation.problems import CchcError, Problem, verdict
-from automation.workspace import Workspace
+from automation.workspace import Workspace, libreoffice_dir
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,8 @@ def stored_lists(settings: Settings, ledger: Ledger) -> dict:
         root = Path(settings.workspace)
         paths = {code: root / (s.converted_path or s.path) for code, s in unread.items()}
         reports = check_paths(list(paths.values()), settings,
-                              hints={paths[c]: settings.units.by_code(c) for c in paths})
+                              hints={paths[c]: settings.units.by_code(c) for c in paths},
+                              lo_workdir=libreoffice_dir(settings.workspace))
         for (code, sub), rep in zip(unread.items(), reports):
             out[code] = (rep.problems, rep.respondent_list, sub.id)
             if rep.respondent_list is not None:

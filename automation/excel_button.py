@@ -50,7 +50,10 @@ def run(book, workspace: Path | None = None):
     from automation.config import load_settings  # noqa: PLC0415
     from automation.scoring.framework import workspace_framework  # noqa: PLC0415
 
+    from automation.workspace import sweep_libreoffice  # noqa: PLC0415
+
     settings = load_settings(workspace or _workspace_of(book))
+    sweep_libreoffice(settings.workspace)
     framework = workspace_framework(settings)
     td = book.sheets[THAM_DINH].range("A1").expand().value
     th_sheet = book.sheets[TONG_HOP]

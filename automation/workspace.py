@@ -7,6 +7,7 @@ the templates), the archive, the quarantine, the claim area and the ledger.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,27 @@ FORMS = "bieu-mau"
 SURVEY = "dieu-tra"
 LEDGER = "so-theo-doi.sqlite3"
 LOCK = ".cchc.lock"
+LIBREOFFICE = ".libreoffice"  # LibreOffice's private profiles and outputs while a command converts (see below)
+
+
+def libreoffice_dir(workspace: Path | str | None) -> Path | None:
+    """The base folder handed to every ``Converter`` of a command run in ``workspace``: ``<ws>/.libreoffice``
+    (None outside a workspace: the system temp folder). Each converter makes its own ``cchc-lo-<pid>-…`` folder
+    there, removed when it closes, or by :func:`sweep_libreoffice` once its process is gone."""
+    return Path(workspace) / LIBREOFFICE if workspace is not None else None
+
+
+def sweep_libreoffice(workspace: Path | str | None) -> list[Path]:
+    """At the start of every command: remove what LibreOffice left behind for a dead process, in ``workspace``
+    (if any) and in the system temp folder, killing any LibreOffice process still running on it. Never raises:
+    a failed sweep is logged and tried again by the next command."""
+    from automation.formats.soffice_proc import sweep  # noqa: PLC0415
+
+    try:
+        return sweep([libreoffice_dir(workspace), None] if workspace is not None else [None])
+    except OSError as exc:
+        logging.getLogger(__name__).warning("LibreOffice leftovers not swept: %s", exc)
+        return []
 
 
 @dataclass(frozen=True)
@@ -80,6 +102,10 @@ class Workspace:
     @property
     def conversions(self) -> Path:
         return self.root / PROCESSING / CONVERSIONS
+
+    @property
+    def libreoffice(self) -> Path:
+        return self.root / LIBREOFFICE
 
     @property
     def archive(self) -> Path:

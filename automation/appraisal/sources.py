@@ -67,7 +67,9 @@ def _read_and_store(settings: Settings, ledger: Ledger, framework: Framework,
     try:
         if legacy:
             from automation.formats.convert import Converter  # noqa: PLC0415
-            conv = Converter(timeout_s=settings.limits.conversion_timeout_s, limits=settings.limits)
+            from automation.workspace import libreoffice_dir  # noqa: PLC0415
+            conv = Converter(timeout_s=settings.limits.conversion_timeout_s,
+                             workdir=libreoffice_dir(settings.workspace), limits=settings.limits)
             converted = conv.convert_many(legacy, "xlsx")
         for code, path in paths.items():
             source = converted.get(path, path)

@@ -40,6 +40,7 @@ class Batch:
     hints: dict[Path, Unit] = field(default_factory=dict)  # a unit already known (the inbox subfolder)
     keep_converted: Path | None = None  # copy LibreOffice's outputs here (they outlive the batch)
     progress: Callable[[FileReport], None] | None = None  # called once per file, when it is checked
+    lo_workdir: Path | None = None  # where LibreOffice works (the workspace's folder for it; None: system temp)
     kept: list[Path] = field(default_factory=list)  # the copies made in keep_converted
     stack: ExitStack = field(default_factory=ExitStack)
 
@@ -90,7 +91,7 @@ def convert(batch: Batch, reports: list[FileReport]) -> None:
     settings = batch.settings
     try:
         conv = batch.stack.enter_context(Converter(timeout_s=settings.limits.conversion_timeout_s,
-                                                   limits=settings.limits))
+                                                   workdir=batch.lo_workdir, limits=settings.limits))
     except CchcError as exc:  # LibreOffice missing: every legacy file gets the message
         for rep in legacy:
             rep.stop(exc.problem)
@@ -185,15 +186,16 @@ def _list_format_problem(rep: FileReport, settings: Settings) -> Problem | None:
 
 
 def check_paths(paths: list[Path], settings: Settings, progress=None, hints: dict[Path, Unit] | None = None,
-                keep_converted: Path | None = None) -> list[FileReport]:
+                keep_converted: Path | None = None, lo_workdir: Path | None = None) -> list[FileReport]:
     """Run :data:`STAGES` over ``paths``; one report per file, in order.
 
     ``hints`` gives the unit of a file already known from elsewhere (the inbox subfolder it came in);
     ``keep_converted`` is a folder where LibreOffice's .docx/.xlsx of each legacy file are kept
-    (``report.converted``), so the file need never be converted again.
+    (``report.converted``), so the file need never be converted again; ``lo_workdir`` is the folder LibreOffice
+    works in (:func:`automation.workspace.libreoffice_dir`; None: the system temp folder).
     """
     reports = [FileReport(Path(p)) for p in paths]
-    batch = Batch(settings, hints or {}, keep_converted, progress)
+    batch = Batch(settings, hints or {}, keep_converted, progress, lo_workdir)
     with batch.stack:
         for stage in STAGES:
             stage(batch, reports)

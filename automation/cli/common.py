@@ -15,9 +15,13 @@ workspace_option = click.option(
 
 
 def settings_of(workspace: Path | None):
-    """The settings of ``workspace`` (None: the built-in defaults)."""
+    """The settings of ``workspace`` (None: the built-in defaults), once what LibreOffice left behind for a dead
+    command there and in the system temp folder is swept (every command reading settings starts here)."""
     from automation.config import load_settings  # noqa: PLC0415
-    return load_settings(workspace)
+    from automation.workspace import sweep_libreoffice  # noqa: PLC0415
+    settings = load_settings(workspace)
+    sweep_libreoffice(settings.workspace)
+    return settings
 
 
 def workspace_settings(workspace: Path | None):

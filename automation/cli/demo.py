@@ -17,6 +17,8 @@ from automation.cli.vi import Command, help_option
 def demo_cmd(directory: Path | None, dry_run: bool, only_lists: bool) -> int:
     """Chạy thử cả năm trên dữ liệu mẫu của 28 đơn vị: danh sách, biểu tự chấm, tài liệu kiểm chứng,
     điều tra, thẩm định, dự thảo văn bản, bảng trạng thái và thư điện tử."""
+    from automation.workspace import sweep_libreoffice  # noqa: PLC0415
+    sweep_libreoffice(None)  # the demo's own workspace is new: only the system temp folder
     if only_lists:
         from automation.demo.lists import run_demo  # noqa: PLC0415
         return run_demo(directory, echo=click.echo)

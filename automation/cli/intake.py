@@ -32,8 +32,9 @@ def init_cmd(directory: Path) -> None:
 def check_cmd(files: tuple[str, ...], as_json: bool, workspace: Path | None) -> int:
     """Kiểm tra danh sách, văn bản, biểu chấm điểm của các xã (tệp hoặc thư mục)."""
     from automation.check import check_paths  # noqa: PLC0415
+    from automation.workspace import libreoffice_dir  # noqa: PLC0415
     settings = settings_of(workspace)
-    reports = check_paths(existing_files(files), settings)
+    reports = check_paths(existing_files(files), settings, lo_workdir=libreoffice_dir(settings.workspace))
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
     else:
@@ -52,6 +53,8 @@ def convert_cmd(file: str, output: Path | None) -> None:
     """Chuyển văn bản bảng mã cũ (TCVN3, VNI) sang Unicode, phông Times New Roman."""
     from automation.formats.legacy_docx import convert_file  # noqa: PLC0415
     from automation.config import default_settings  # noqa: PLC0415
+    from automation.workspace import sweep_libreoffice  # noqa: PLC0415
+    sweep_libreoffice(None)
     [source] = existing_files((file,))
     result = convert_file(source, output, default_settings().limits)
     click.echo(f"Đã ghi bản Unicode, phông Times New Roman: {result.path} "

@@ -25,6 +25,7 @@ from automation.formats import docx_write as dw
 from automation.formats import legacy
 from automation.lists.model import COLUMN_TITLES, COLUMNS
 from automation.units import Unit
+from automation.workspace import libreoffice_dir
 
 TNR = dw.FONT
 
@@ -335,12 +336,13 @@ def _document(path: Path, unit: Unit, people: list[_Person], variant: str, setti
 
 
 # --- LibreOffice ----------------------------------------------------------------------------------------------
-def _save_as_doc(sources: list[Path], folder: Path, timeout_s: float) -> None:
-    """Convert ``sources`` (.docx) to .doc in ``folder``: one LibreOffice process for the batch."""
+def _save_as_doc(sources: list[Path], folder: Path, timeout_s: float, workdir: Path | None) -> None:
+    """Convert ``sources`` (.docx) to .doc in ``folder``: one LibreOffice process for the batch (working in
+    ``workdir``)."""
     from automation.formats.convert import Converter  # noqa: PLC0415
     from automation.problems import FileRejected  # noqa: PLC0415
 
-    with Converter(timeout_s=timeout_s) as conv:
+    with Converter(timeout_s=timeout_s, workdir=workdir) as conv:
         for src, out in conv.convert_many(sources, "doc").items():
             if isinstance(out, FileRejected):
                 raise RuntimeError(f"LibreOffice did not convert {src.name}: {out.problem.message}")
@@ -381,5 +383,6 @@ def make_sample_lists(folder: Path, settings: Settings, seed: int = 2021, *, doc
                 path = folder / f"{path.stem}.doc"
             out.append(DemoFile(path, unit, set(EXPECTED.get(variant, ())), variant, len(people)))
         if to_doc:
-            _save_as_doc(to_doc, folder, max(120.0, settings.limits.conversion_timeout_s * 2))
+            _save_as_doc(to_doc, folder, max(120.0, settings.limits.conversion_timeout_s * 2),
+                         libreoffice_dir(settings.workspace))
     return out

@@ -179,9 +179,11 @@ def export_pdfs(settings: Settings, drafts: list) -> None:
     Each draft (anything with ``path``, ``pdf`` and ``pdf_error``) gets ``pdf`` set, or ``pdf_error`` saying why
     not (a PDF the old copy of which is open in a viewer on Windows cannot be replaced)."""
     from automation.formats.convert import Converter  # noqa: PLC0415
+    from automation.workspace import libreoffice_dir  # noqa: PLC0415
     from automation.problems import FileRejected  # noqa: PLC0415
 
-    with Converter(timeout_s=settings.limits.conversion_timeout_s, limits=settings.limits) as conv:
+    with Converter(timeout_s=settings.limits.conversion_timeout_s, workdir=libreoffice_dir(settings.workspace),
+                   limits=settings.limits) as conv:
         results = conv.convert_many([d.path for d in drafts], "pdf")
         for d in drafts:
             out = results[d.path]

@@ -220,13 +220,14 @@ def write_missing_letters(ws, ledger, now: dt.datetime) -> list[Path]:
 def _unicode_copy(ws, sub: Submission, folder: Path) -> Path | None:
     from automation.formats.legacy_docx import convert_file, unicode_copy  # noqa: PLC0415
     from automation.problems import CchcError  # noqa: PLC0415
+    from automation.workspace import libreoffice_dir  # noqa: PLC0415
 
     target = folder / f"{Path(sub.original_name).stem}-v{sub.version or 0:02d}-unicode.docx"
     limits = ws.settings.limits
     try:
         if sub.converted_path:
             return unicode_copy(ws.root / sub.converted_path, target, limits.max_uncompressed_bytes).path
-        return convert_file(ws.root / sub.path, target, limits).path
+        return convert_file(ws.root / sub.path, target, limits, libreoffice_dir(ws.root)).path
     except CchcError as exc:
         log.warning("no Unicode copy of %s: %s", sub.path, exc.problem.code)
         return None

@@ -6,23 +6,23 @@ sniffed first, every output is checked by content, each :class:`Converter` owns 
 ONE soffice process under a timeout, and on timeout or crash the process tree is killed and the unfinished files are
 retried one by one.
 
-Converted files live in the converter's temporary folder, which is deleted by :meth:`Converter.close` (or on leaving the
-``with`` block): callers must copy what they keep before that. A converter is not thread-safe; use one per worker.
+Converted files live in the converter's private folder, which is deleted by :meth:`Converter.close` (or on leaving the
+``with`` block): callers must copy what they keep before that. The folder is made under the ``workdir`` the caller
+hands down (the workspace's LibreOffice folder; the system temp folder outside a workspace) and named after this
+process, so that a command killed mid-conversion leaves nothing for ever: :func:`automation.formats.soffice_proc.sweep`
+removes it at the start of the next command, and LibreOffice itself dies with the process (see that module).
+A converter is not thread-safe; use one per worker.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import weakref
 import zipfile
 from pathlib import Path
 
-from automation.formats import lodefaults
+from automation.formats import lodefaults, soffice_proc
 from automation.formats.limits import Limits
 from automation.formats.altchunk import alt_chunk_page
 from automation.formats.sniff import FileKind, looks_like_mhtml, sniff
@@ -71,25 +71,6 @@ def libreoffice_available() -> bool:
     return find_soffice() is not None
 
 
-def _kill_tree(proc: subprocess.Popen) -> None:
-    """Kill soffice and everything it started (oosplash -> soffice.bin)."""
-    try:
-        if sys.platform == "win32":
-            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, timeout=30)
-        else:
-            os.killpg(proc.pid, signal.SIGKILL)
-    except (OSError, subprocess.SubprocessError):
-        pass
-    try:
-        proc.kill()
-    except OSError:
-        pass
-    try:
-        proc.wait(timeout=10)
-    except subprocess.SubprocessError:
-        pass
-
-
 def _mhtml_to_html(src: Path, dst: Path) -> bool:
     """Write the HTML part of an MHTML "single file web page" to ``dst`` (LibreOffice reads MHTML as plain text)."""
     page = mhtml_html(src.read_bytes())
@@ -99,10 +80,11 @@ def _mhtml_to_html(src: Path, dst: Path) -> bool:
 
 
 class Converter:
-    """Owns one private LibreOffice profile in a temporary folder; converts files in batches (one process each).
+    """Owns one private LibreOffice profile in a private folder; converts files in batches (one process each).
 
-    Outputs are written inside that temporary folder and deleted by :meth:`close`: copy what you keep first.
-    ``limits`` (for sniffing inputs and outputs) default to the built-in settings.
+    Outputs are written inside that folder and deleted by :meth:`close`: copy what you keep first. The folder is
+    made under ``workdir`` (None: the system temp folder). ``limits`` (for sniffing inputs and outputs) default to
+    the built-in settings.
     """
 
     per_file_s = 2.0  # extra batch time allowed per file
@@ -115,11 +97,12 @@ class Converter:
         if limits is None:
             limits = Limits()
         self.limits = limits
-        self.root = Path(tempfile.mkdtemp(prefix="cchc-lo-", dir=workdir)).resolve()
+        self._exe = soffice_proc.executable(self.soffice)
+        self.root = soffice_proc.make_root(workdir)
         self.profile = self.root / "profile"
         self._batches = 0
         self._probe_fonts: dict[FileKind, dict | None] = {}  # what LibreOffice writes for a source naming no font
-        self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.root), True)
+        self._cleanup = weakref.finalize(self, soffice_proc.remove_root, self.root)
 
     def __enter__(self) -> Converter:
         return self
@@ -247,22 +230,18 @@ class Converter:
 
     def _run(self, names: list[str], indir: Path, outdir: Path, target_ext: str, timeout: float) -> bool | None:
         """Run one soffice process: True = exited 0 (which proves nothing), False = crashed, None = timed out."""
-        args = [self.soffice, f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--invisible",
+        args = [self._exe, soffice_proc.profile_arg(self.root), "--headless", "--invisible",
                 "--norestore", "--nolockcheck", "--nodefault", "--nologo",
                 "--convert-to", _TARGETS[target_ext][0], "--outdir", str(outdir), *names]
-        kw: dict = {"start_new_session": True}
-        if sys.platform == "win32":
-            kw = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | 0x08000000}  # + CREATE_NO_WINDOW
+        temp = self.root / "tmp"  # LibreOffice's own temporary files stay in the folder swept after a kill
+        temp.mkdir(exist_ok=True)
         with (indir.parent / "soffice.log").open("ab") as log:  # a file, not a pipe: LO can never block on it
-            proc = subprocess.Popen(args, cwd=indir, stdin=subprocess.DEVNULL, stdout=log, stderr=log, **kw)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_tree(proc)
+            code = soffice_proc.run(args, indir, log, timeout, temp)
+        if code is None:
             for lock in (self.profile / ".lock", self.profile / "user" / ".lock"):  # stale after a kill
                 lock.unlink(missing_ok=True)
             return None
-        return proc.returncode == 0
+        return code == 0
 
     def _check(self, name: str, outdir: Path, target_ext: str) -> str | None:
         """Why the output made for ``name`` is missing or not what was asked for, or None if it is good."""

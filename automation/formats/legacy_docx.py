@@ -136,8 +136,9 @@ def unicode_copy(docx: Path, target: Path, max_part_bytes: int) -> ConvertResult
     return ConvertResult(target, decoded, refonted)
 
 
-def convert_file(source: Path, output: Path | None, limits: Limits) -> ConvertResult:
-    """``cchc convert``: a Unicode, Times New Roman copy of ``source`` (.docx, or legacy via LibreOffice)."""
+def convert_file(source: Path, output: Path | None, limits: Limits, workdir: Path | None = None) -> ConvertResult:
+    """``cchc convert``: a Unicode, Times New Roman copy of ``source`` (.docx, or legacy via LibreOffice, which
+    works under ``workdir``; None: the system temp folder)."""
     source = Path(source)
     kind = sniff(source, limits)
     if kind.kind not in _WORD_KINDS:
@@ -148,7 +149,7 @@ def convert_file(source: Path, output: Path | None, limits: Limits) -> ConvertRe
     if not kind.needs_conversion:
         return unicode_copy(source, target, limits.max_uncompressed_bytes)
     from automation.formats.convert import Converter  # noqa: PLC0415
-    with Converter(timeout_s=limits.conversion_timeout_s) as conv:
+    with Converter(timeout_s=limits.conversion_timeout_s, workdir=workdir) as conv:
         docx = conv.convert(source, "docx")
         return unicode_copy(docx, target, limits.max_uncompressed_bytes)
 

@@ -248,7 +248,7 @@ class Desk:
         unexpectedly, each file alone, so only the file that fails gets no report (None)."""
         try:
             reports = check_paths([c.path for c in fresh], self.settings, progress=progress, hints=hints,
-                                  keep_converted=conversions)
+                                  keep_converted=conversions, lo_workdir=self.ws.libreoffice)
             return list(zip(fresh, reports))
         except Exception as exc:
             if is_storage_fault(exc):
@@ -257,7 +257,8 @@ class Desk:
         out = []
         for c in fresh:
             try:
-                rep, = check_paths([c.path], self.settings, hints=hints, keep_converted=conversions)
+                rep, = check_paths([c.path], self.settings, hints=hints, keep_converted=conversions,
+                                   lo_workdir=self.ws.libreoffice)
             except Exception as exc:
                 if is_storage_fault(exc):
                     raise

@@ -33,16 +33,22 @@ def converter():
 
 
 class PopenSpy:
-    """Counts soffice processes while still running the real ones."""
+    """Counts soffice launches while still running the real ones.
+
+    ``calls`` has one entry per launch; ``starts`` every process, including the identical restart soffice.bin asks
+    for (exit code 81) on a fresh profile, which oosplash used to do for us."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.calls: list[list[str]] = []
+        self.starts: list[list[str]] = []
         real = subprocess.Popen
         spy = self
 
         class Counting(real):  # type: ignore[misc, valid-type]
             def __init__(self, args, *a, **kw):
-                spy.calls.append(list(args))
+                if not spy.starts or spy.starts[-1] != list(args):
+                    spy.calls.append(list(args))
+                spy.starts.append(list(args))
                 super().__init__(args, *a, **kw)
 
         monkeypatch.setattr(subprocess, "Popen", Counting)
