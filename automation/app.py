@@ -85,14 +85,94 @@ def process_inbox(settings: Settings, progress: Callable | None = None, settle_t
 
 
 def watch(settings: Settings, stop: threading.Event, on_result: Callable | None = None,
-          extra: Callable[[], None] | None = None) -> None:
-    """`cchc watch`: the inbox until ``stop`` is set; ``extra`` runs after each pass (the weekly status)."""
+          extra: Callable[[], None] | None = None, on_problem: Callable[[Problem], None] | None = None) -> None:
+    """`cchc watch`: the inbox until ``stop`` is set; ``extra`` runs after each pass (the weekly status), and
+    a backup of the ledger is made once a day.  When the workspace folder, the inbox or the ledger is
+    replaced under it (restored from a backup, moved on the share), it opens the new ones (the settings read
+    again) and goes on; ``on_problem`` is told, as it is of storage faults."""
+    from automation.config import load_settings  # noqa: PLC0415
     from automation.intake.desk import Desk  # noqa: PLC0415
     from automation.intake.service import watch as watch_inbox  # noqa: PLC0415
+    from automation.problems import problem  # noqa: PLC0415
 
+    while not stop.is_set():
+        ws = _ws(settings)
+        with open_ledger(ws.ledger_path) as ledger:
+            def upkeep(ws=ws, ledger=ledger) -> None:
+                daily_backup(ws, ledger)
+                if extra:
+                    extra()
+            replaced = watch_inbox(Desk(ws, ledger), follow_up(ws, ledger), stop, on_result=on_result,
+                                   extra=upkeep, on_problem=on_problem)
+        if not replaced:
+            return
+        log.warning("workspace %s replaced under the watcher: reopening", ws.root)
+        if on_problem:
+            on_problem(problem("workspace.replaced", path=str(ws.root)))
+        while not stop.is_set() and not (ws.root / "cchc.toml").is_file():
+            stop.wait(2.0)  # the folder is being restored: wait for it to be whole again
+        if not stop.is_set():
+            settings = load_settings(ws.root)
+
+
+# --- the ledger ----------------------------------------------------------------------------------------
+
+def daily_backup(ws: Workspace, ledger: Ledger) -> Path | None:
+    """A backup of the ledger if none was made today (``cchc watch`` calls it after each pass)."""
+    from automation.ledger import upkeep  # noqa: PLC0415
+    if not upkeep.backup_due(ws.backups):
+        return None
+    return upkeep.backup(ledger, ws.backups)
+
+
+def ledger_backup(settings: Settings) -> Path:
+    """`cchc ledger backup`: an online backup into ``luu-tru/_sao-luu/`` (the newest 14 kept)."""
+    from automation.ledger import upkeep  # noqa: PLC0415
     ws = _ws(settings)
     with open_ledger(ws.ledger_path) as ledger:
-        watch_inbox(Desk(ws, ledger), follow_up(ws, ledger), stop, on_result=on_result, extra=extra)
+        return upkeep.backup(ledger, ws.backups)
+
+
+def ledger_check(settings: Settings) -> list[Problem]:
+    """`cchc ledger check`: SQLite's integrity check, then the ledger against the folders (every finished
+    row's file where the row says, every stored file in a row).  [] when all is well."""
+    from automation.intake.rebuild import stored_files  # noqa: PLC0415
+    from automation.problems import problem  # noqa: PLC0415
+    from automation.storage import StorageError  # noqa: PLC0415
+    ws = _ws(settings)
+    if not ws.ledger_path.exists():
+        return [problem("ledger.corrupt", path=ws.rel(ws.ledger_path), detail="không có tệp sổ")]
+    with open_ledger(ws.ledger_path) as ledger:
+        damage = ledger.integrity()
+        if damage:
+            raise StorageError(problem("ledger.corrupt", path=ws.rel(ws.ledger_path), detail="; ".join(damage[:3])))
+        rows = [s for s in ledger.submissions.all() if s.status != m.PROCESSING]
+    stored = stored_files(ws)
+    missing = [s.path for s in rows if s.path not in stored]
+    extra = sorted(set(stored) - {s.path for s in rows})
+    found = []
+    if missing or extra:
+        detail = "; ".join(
+            ([f"{len(missing)} tệp có trong sổ nhưng không thấy trong thư mục (ví dụ {missing[0]})"] if missing else [])
+            + ([f"{len(extra)} tệp trong thư mục lưu trữ/cách ly chưa có trong sổ (ví dụ {extra[0]})"] if extra
+               else []))
+        found.append(problem("ledger.issues", count=len(missing) + len(extra), detail=detail))
+    return found
+
+
+def ledger_rebuild(settings: Settings):
+    """`cchc ledger rebuild`: the submissions made again from the archive and the quarantine (the old ledger
+    moved aside, never deleted), then the letters already written adopted and archived survey entries
+    imported again."""
+    from automation.documents.letters import adopt_letters  # noqa: PLC0415
+    from automation.intake.rebuild import rebuild  # noqa: PLC0415
+    ws = _ws(settings)
+    with ws.lock():
+        result = rebuild(ws)
+        with open_ledger(ws.ledger_path) as ledger:
+            adopt_letters(ws, ledger)
+            import_archived_entries(ws, ledger)
+    return result
 
 
 # --- the appraisal -------------------------------------------------------------------------------------

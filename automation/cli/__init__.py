@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from automation.cli import demo, documents, intake, scoring, status, survey, vi
+from automation.cli import demo, documents, intake, ledger, scoring, status, survey, vi
 from automation.present import render
 from automation.problems import CchcError, Problem, problem
 
@@ -28,7 +28,7 @@ def cli(verbose: bool) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-for _module in (intake, scoring, survey, documents, status, demo):
+for _module in (intake, ledger, scoring, survey, documents, status, demo):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
@@ -59,6 +59,10 @@ def main(argv: list[str] | None = None) -> None:
         carried = getattr(exc, "problem", None)
         if isinstance(carried, Problem):
             _fail(carried, 1)
+        from automation.storage import problem_of  # noqa: PLC0415
+        stored = problem_of(exc)  # a full disk, a read-only folder, a damaged ledger
+        if stored is not None:
+            _fail(stored, 1)
         _fail(problem("internal.error", detail=f"{type(exc).__name__}: {exc}"), 1)
     sys.exit(rv if isinstance(rv, int) else 0)
 

@@ -99,7 +99,8 @@ def watch_cmd(workspace: Path | None) -> int:
             click.echo(line)
 
     try:
-        watch(settings, stop, on_result=lambda r: click.echo(present.summarise_pass(r)), extra=weekly)
+        watch(settings, stop, on_result=lambda r: click.echo(present.summarise_pass(r)), extra=weekly,
+              on_problem=lambda p: click.echo(present.render(p, "error" if p.severity.value == "error" else "note", fix=True), err=True))
     except KeyboardInterrupt:
         stop.set()
     click.echo("Đã dừng theo dõi.")

@@ -217,6 +217,22 @@ def write_missing_letters(ws, ledger, now: dt.datetime) -> list[Path]:
     return written
 
 
+def adopt_letters(ws, ledger) -> int:
+    """After a ledger rebuild: every submission whose letter is already in ``phan-hoi/`` (its name is made
+    from the row) gets it back, so no letter is written twice.  Returns how many."""
+    n = 0
+    for sub in ledger.submissions.all():
+        unit = ws.settings.units.by_code(sub.unit_code) if sub.unit_code else None
+        if sub.feedback_path or unit is None:
+            continue
+        letter = ws.letters / unit.slug / f"{feedback_stem(sub, sub.received_at)}.docx"
+        if letter.is_file():
+            with ledger.transaction():
+                ledger.submissions.update(sub.id, feedback_path=ws.rel(letter))
+            n += 1
+    return n
+
+
 def _unicode_copy(ws, sub: Submission, folder: Path) -> Path | None:
     from automation.formats.legacy_docx import convert_file, unicode_copy  # noqa: PLC0415
     from automation.problems import CchcError  # noqa: PLC0415

@@ -11,6 +11,8 @@ from typing import Callable
 
 from automation.intake.desk import Desk, PassResult
 from automation.intake.scan import StabilityTracker
+from automation.problems import Problem
+from automation.storage import problem_of
 
 log = logging.getLogger(__name__)
 
@@ -54,34 +56,70 @@ def _merge(total: PassResult, part: PassResult) -> None:
         total.statuses[k] = total.statuses.get(k, 0) + v
 
 
+class _Either:
+    """The watcher's stop signal: the user's ``stop``, or the desk's workspace replaced under it."""
+
+    def __init__(self, stop: threading.Event):
+        self.stop = stop
+        self.replaced = False
+
+    def is_set(self) -> bool:
+        return self.replaced or self.stop.is_set()
+
+    def wait(self, timeout: float) -> bool:
+        self.stop.wait(timeout)
+        return self.is_set()
+
+
 def watch(desk: Desk, follow_up: Callable[[PassResult], None] | None, stop: threading.Event,
-          on_result: Callable[[PassResult], None] | None = None, extra: Callable[[], None] | None = None) -> None:
-    """Watch the inbox until ``stop`` is set; ``extra`` runs after each pass (weekly status, later)."""
+          on_result: Callable[[PassResult], None] | None = None, extra: Callable[[], None] | None = None,
+          on_problem: Callable[[Problem], None] | None = None) -> bool:
+    """Watch the inbox until ``stop`` is set; ``extra`` runs after each pass (weekly status, daily backup).
+
+    Before each pass the desk checks its workspace, inbox and ledger are still the ones it opened; if not,
+    watching ends and True is returned (the caller opens the new ones).  A storage fault (disk full,
+    read-only folder) stops that pass only: ``on_problem`` is told, the files stay claimed or in the inbox,
+    and a later pass finishes them."""
     from automation.intake.watcher import InboxWatcher  # noqa: PLC0415 (watchdog)
 
     settings = desk.settings
     tracker = StabilityTracker(settings.inbox.stable_window_s)
-
+    signal = _Either(stop)
     first = [True]
+    last_problem: list[str | None] = [None]
+
+    def report(exc: Exception) -> None:
+        p = problem_of(exc)
+        if p is None:
+            raise exc
+        if on_problem and p.message != last_problem[0]:  # once per fault, not once per pass
+            on_problem(p)
+        last_problem[0] = p.message
 
     def one_pass() -> None:
-        ready = tracker.scan(desk.inbox)
-        if not ready and not first[0]:
+        if desk.replaced():
+            signal.replaced = True
+            return
+        try:
+            ready = tracker.scan(desk.inbox)
+            if ready or first[0]:
+                first[0] = False
+                result = desk.run_pass(ready, follow_up=follow_up)
+                for c in ready:
+                    tracker.forget(c.path)
+                if (result.claimed or result.recovered) and on_result:
+                    on_result(result)
             if extra:
                 extra()
-            return
-        first[0] = False
-        result = desk.run_pass(ready, follow_up=follow_up)
-        for c in ready:
-            tracker.forget(c.path)
-        if (result.claimed or result.recovered) and on_result:
-            on_result(result)
-        if extra:
-            extra()
+            last_problem[0] = None
+        except Exception as exc:
+            report(exc)
 
     desk.inbox.mkdir(parents=True, exist_ok=True)
+    desk.remember_places()
     watcher = InboxWatcher(desk.inbox, one_pass, polling=settings.inbox.polling,
                            polling_interval_s=settings.inbox.polling_interval_s,
                            tick_s=min(1.0, settings.inbox.stable_window_s / 2), rescan_s=settings.inbox.rescan_s,
                            needs_tick=lambda: tracker.pending() > 0)
-    watcher.run(stop)
+    watcher.run(signal)
+    return signal.replaced

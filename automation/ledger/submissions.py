@@ -105,9 +105,9 @@ class Submissions:
             "SELECT * FROM submissions WHERE kind = ? AND status = ? AND unit_code IS NOT NULL "
             "AND criterion IS NOT NULL ORDER BY id", (EVIDENCE, ARCHIVED))]
 
-    def attempt(self, sub_id: int) -> int:
-        """Count one more attempt at processing a claim; how many there have been."""
-        self.db.execute("UPDATE submissions SET attempts = attempts + 1 WHERE id = ?", (sub_id,))
+    def attempt(self, sub_id: int, step: int = 1) -> int:
+        """Count one more attempt at processing a claim (``step=-1``: take one back); how many there are."""
+        self.db.execute("UPDATE submissions SET attempts = MAX(0, attempts + ?) WHERE id = ?", (step, sub_id))
         return self.db.execute("SELECT attempts FROM submissions WHERE id = ?", (sub_id,)).fetchone()[0]
 
     # --- inbox files copied but not deleted (a read-only share) -------------------------------

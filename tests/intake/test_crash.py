@@ -120,8 +120,9 @@ def test_sigkill_while_files_are_dropped_and_processed(tmp_path):
         assert _sha(ws / r.path) == r.sha256
     # the folders hold exactly the ledger's files, nothing more
     kept = {p.relative_to(ws).as_posix() for d in ("luu-tru", "cach-ly") for p in (ws / d).rglob("*")
-            if p.is_file() and p.suffix != ".txt" and "_so-lieu" not in p.parts}
+            if p.is_file() and p.suffix != ".txt" and not {"_so-lieu", "_sao-luu"} & set(p.parts)}
     assert kept == {r.path for r in rows}
+    assert len(list((ws / "luu-tru" / "_sao-luu").glob("so-theo-doi-*.sqlite3"))) == 1  # the watcher's daily backup
     # and each carries its sidecar (what a ledger rebuild reads), in step with its row
     sidecars = {d["claim_id"]: d for d in map(json.loads, map(Path.read_text, (ws / "luu-tru" / "_so-lieu").glob("*.json")))}
     with Ledger(ws / LEDGER_NAME) as ledger:
