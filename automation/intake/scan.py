@@ -24,6 +24,7 @@ IGNORED_PATTERNS: tuple[str, ...] = (
     "Thumbs.db", "desktop.ini", "._*", ".DS_Store",  # Windows and macOS litter
     ".*",  # anything hidden
 )
+OWNER_WAIT_S = 600.0  # a file open in Word/Excel is taken after this long unchanged (a stale owner file)
 _PATTERNS_LOWER = tuple(p.lower() for p in IGNORED_PATTERNS)
 
 
@@ -111,6 +112,7 @@ class StabilityTracker:
             if rel_dir == Path() and self._inbox_down:
                 log.info("Inbox %s is reachable again", root)
                 self._inbox_down = False
+            owners = [e.name[2:].lower() for e in entries if e.name.startswith("~$")]
             for entry in entries:
                 if is_ignored(entry.name):
                     continue
@@ -131,7 +133,8 @@ class StabilityTracker:
                     present.add(root / rel)  # keep its record
                     continue
                 present.add(root / rel)
-                self._observe(root / rel, rel, st.st_size, st.st_mtime_ns, now)
+                held = any(entry.name.lower().endswith(tail) for tail in owners)
+                self._observe(root / rel, rel, st.st_size, st.st_mtime_ns, now, held)
 
         for path in [p for p in self._seen if p not in present]:
             if not any(d in path.parents for d in failed_dirs):
@@ -139,13 +142,17 @@ class StabilityTracker:
         ready = [Candidate(p, s.rel, s.size, s.mtime_ns, s.first_seen) for p, s in self._seen.items() if s.ready]
         return sorted(ready, key=lambda c: (c.first_seen, c.rel))
 
-    def _observe(self, path: Path, rel: Path, size: int, mtime_ns: int, now: float) -> None:
+    def _observe(self, path: Path, rel: Path, size: int, mtime_ns: int, now: float, held: bool = False) -> None:
+        """``held``: Word or Excel has the file open (its owner file ``~$…`` is beside it); it is waited for,
+        up to :data:`OWNER_WAIT_S` of no change (an owner file left by a crash must not hold it for ever)."""
         seen = self._seen.get(path)
         if seen is None or (seen.size, seen.mtime_ns) != (size, mtime_ns):
             first = seen.first_seen if seen else self._wall()
             self._seen[path] = _Seen(rel, size, mtime_ns, since=now, first_seen=first)
             return
         needed = self.window_s if size > 0 else 3 * self.window_s
+        if held:
+            needed = max(needed, OWNER_WAIT_S)
         seen.ready = now - seen.since >= needed and _can_open(path)
 
     def pending(self) -> int:
