@@ -135,7 +135,7 @@ def test_subfolders_rel_paths_order_and_ignored(tmp_path):
     tracker = StabilityTracker(window_s=0.5, clock=clock, wall=wall)
     (tmp_path / "Kim Xa").mkdir()
     (tmp_path / "Kim Xa" / "DS.docx").write_bytes(b"1")
-    (tmp_path / "Kim Xa" / "~$DS.docx").write_bytes(b"lock")
+    (tmp_path / "Kim Xa" / "~$ac thu.docx").write_bytes(b"lock")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "x.docx").write_bytes(b"h")
     (tmp_path / "Thumbs.db").write_bytes(b"t")
