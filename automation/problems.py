@@ -115,6 +115,9 @@ CATALOG: dict[str, Entry] = {
                         "sửa luôn các lỗi khác nêu trong thư này."),
     "list.count": _e("error", "Danh sách có {found} người, cần đúng {expected} người.",
                      "Bổ sung hoặc bớt cho đủ {expected} người."),
+    "list.too_long": _e("error", "Bảng danh sách có {rows} dòng, quá dài: chỉ {read} dòng đầu được đọc và kiểm tra; "
+                                 "danh sách cần đúng {expected} người.",
+                        "Lập danh sách đúng {expected} người theo kế hoạch (bỏ các dòng thừa) rồi gửi lại."),
     "list.missing_value": _e("error", "Thiếu {what}.", "Điền đủ họ tên, địa chỉ và tên thủ tục hành chính."),
     "list.bad_date": _e("error", "Ngày không hợp lệ: {detail}.",
                         "Ghi ngày theo dạng ngày/tháng/năm (ví dụ 05/03/{year}); ngày nhận kết quả không trước ngày nộp."),

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 _MACRO_WORD_SUFFIXES = {".docm", ".dotm"}
 _SHEET_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".xlt", ".xltx", ".xltm", ".ods", ".ots"}
 _TARGET = {"word": "docx", "sheet": "xlsx"}
+LIST_READ_FACTOR = 10  # a table's rows are read up to this many times the list size ([list] size), then counted
 
 
 @dataclass
@@ -121,18 +122,20 @@ def _keep(out: Path, folder: Path, n: int) -> Path:
 
 
 def read(batch: Batch, reports: list[FileReport]) -> None:
-    """Word files into a :class:`~automation.formats.word.WordDocument`; workbooks, once their XML parts are
-    known to declare no DTD, into a :class:`~automation.formats.sheet.Workbook` of cell texts."""
+    """Word files into a :class:`~automation.formats.word.WordDocument`, workbooks into a
+    :class:`~automation.formats.sheet.Workbook` of cell texts, once none of their XML parts declares a DTD."""
+    from automation.formats import ooxml  # noqa: PLC0415
+
     limit = batch.settings.limits.max_uncompressed_bytes
 
     def one(rep: FileReport) -> None:
+        ooxml.refuse_dtds(rep.source, limit)  # before any parser sees a part, whichever reads it
         if rep.family == "word":
             from automation.formats.word import read_docx  # noqa: PLC0415
-            rep.doc = read_docx(rep.source, max_part_bytes=limit, decode=decode_legacy)
+            rep.doc = read_docx(rep.source, max_part_bytes=limit, decode=decode_legacy,
+                                max_table_rows=LIST_READ_FACTOR * batch.settings.list_rules.size)
         else:
-            from automation.formats import ooxml  # noqa: PLC0415
             from automation.formats.sheet import read_workbook  # noqa: PLC0415
-            ooxml.refuse_dtds(rep.source)
             rep.book = read_workbook(rep.source, limit)
 
     _each(reports, one)

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
+from automation.formats import xmlscan
 from automation.formats.sniff import parse_xml, read_member
 from automation.problems import FileRejected
 
@@ -119,23 +120,8 @@ class Package:
         raise FileRejected("file.unreadable", detail="gói OOXML không có phần văn bản chính")
 
 
-def refuse_dtds(path: Path) -> None:
-    """Refuse a package any of whose XML parts declares a DTD (entity bombs, external entities).
-
-    OOXML never needs a DTD; the declaration must precede the root element, so the head of each part
-    is enough.  Run this before handing a package to a library that parses XML its own way (openpyxl).
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                if not info.filename.endswith((".xml", ".rels", ".vml")):
-                    continue
-                with zf.open(info) as fh:
-                    head = fh.read(4096)
-                if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-                    raise FileRejected("file.unreadable",
-                                       detail=f"phần {info.filename} chứa khai báo DTD/thực thể XML không an toàn")
-    except FileRejected:
-        raise
-    except Exception as exc:  # BadZipFile, zlib.error, ...
-        raise FileRejected("file.unreadable", detail=f"tệp nén OOXML hỏng ({exc})") from None
+def refuse_dtds(path: Path, limit: int | None = None) -> None:
+    """Refuse a package any of whose XML members declares a DTD or an entity (entity bombs, external entities),
+    anywhere in the member and in any encoding: see :mod:`automation.formats.xmlscan`.  Run this before
+    handing a package to a library that parses XML its own way (openpyxl)."""
+    xmlscan.refuse_dtds(path, limit)

@@ -7,12 +7,12 @@ not be read.
 
 from __future__ import annotations
 
-import re
 import zipfile
 import zlib
 
 from lxml import etree
 
+from automation.formats.xmlscan import refuse_dtd_bytes, unsafe
 from automation.problems import FileRejected
 
 MIB = 1024 * 1024
@@ -23,18 +23,13 @@ def mb(n: float) -> str:
     return f"{n / MIB:.1f}".replace(".", ",") + " MB"
 
 
-_START_TAG = re.compile(rb"<[^?!]")
-
-
 def parse_xml(data: bytes, what: str = "") -> etree._Element:
-    """Parse an XML part safely: no DTD, no entities, no network, no huge trees. Raises ``file.unreadable``."""
+    """Parse an XML part safely: no DTD, no entities, no network, no huge trees. Raises ``file.unreadable``.
+
+    A DTD or entity declaration anywhere in the part, in any encoding, is refused before parsing
+    (:mod:`automation.formats.xmlscan`)."""
     name = f"“{what}”" if what else "XML"
-    head = data[:4096].replace(b"\x00", b"")  # crude UTF-16 tolerance for the prolog scan
-    m = _START_TAG.search(head)
-    prolog = head[: m.start()] if m else head
-    unsafe = FileRejected("file.unreadable", detail=f"phần {name} chứa khai báo DTD/thực thể XML không an toàn")
-    if b"<!doctype" in prolog.lower() or b"<!entity" in prolog.lower():
-        raise unsafe
+    refuse_dtd_bytes(data, what or "XML")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              dtd_validation=False, remove_blank_text=False)
     try:
@@ -45,7 +40,7 @@ def parse_xml(data: bytes, what: str = "") -> etree._Element:
                            + (f" (dòng {line})" if line else "")) from None
     info = root.getroottree().docinfo
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
-        raise unsafe
+        raise unsafe(what or "XML")
     return root
 
 

@@ -25,6 +25,7 @@ from lxml import etree
 
 from automation.formats.numfmt import BUILTIN_FORMATS, date_cell, format_kind, from_serial, number_text
 from automation.formats.ooxml import REL_NS, Package
+from automation.formats.xmlscan import refuse_dtd_bytes
 from automation.problems import FileRejected
 
 _MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -219,9 +220,7 @@ class _SheetReader:
         return Cell(number, number_text(number, code), font, number_format=code)
 
     def read(self, data: bytes, name: str, index: int, hidden: bool) -> Sheet:
-        if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data[:4096].upper():
-            raise FileRejected("file.unreadable", detail=f"trang tính “{name}” chứa khai báo DTD/thực thể XML "
-                                                         "không an toàn")
+        refuse_dtd_bytes(data, f"trang tính {name}")
         tags = [f"{{{ns}}}{t}" for ns in _MAIN for t in ("row", "mergeCell", "col")]
         cells: dict[int, dict[int, Cell]] = {}
         hidden_rows, hidden_cols, merges = set(), set(), []

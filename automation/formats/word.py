@@ -45,6 +45,11 @@ class Table:
     index: int  # 1-based, document order (nested tables counted too)
     rows: list[list[str]]
     nested: bool = False
+    total_rows: int = 0  # rows in the file; more than len(rows) when reading stopped at the row limit
+
+    @property
+    def truncated(self) -> bool:
+        return self.total_rows > len(self.rows)
 
     @property
     def width(self) -> int:
@@ -85,8 +90,9 @@ Decoder = Callable[[str, Fonts], "str | None"]
 
 
 class _Reader:
-    def __init__(self, styles: Styles, decode: Decoder | None):
+    def __init__(self, styles: Styles, decode: Decoder | None, max_rows: int | None = None):
         self.styles = styles
+        self.max_rows = max_rows
         self.decode = decode
         self.runs: list[Run] = []
         self.tables: list[Table] = []
@@ -137,6 +143,9 @@ class _Reader:
         own_no = table_no if nested else t.index
         above: list[str] = []
         for tr in _children(tbl, "tr"):
+            t.total_rows += 1
+            if self.max_rows is not None and len(t.rows) >= self.max_rows:
+                continue  # counted, not read: bounded work whatever the table's length
             row: list[str] = []
             before = _val(tr, f"{_W}trPr/{_W}gridBefore")
             row.extend([""] * _int(before))
@@ -198,28 +207,30 @@ def _int(v: str | None, default: int = 0) -> int:
 STORY_PARTS = (("header", "header"), ("footer", "footer"), ("footnotes", "footnotes"), ("endnotes", "endnotes"))
 
 
-def read_docx(path: Path, max_part_bytes: int = 64 * 1024 * 1024, decode: Decoder | None = None) -> WordDocument:
+def read_docx(path: Path, max_part_bytes: int = 64 * 1024 * 1024, decode: Decoder | None = None,
+              max_table_rows: int | None = None) -> WordDocument:
     """Read a .docx/.docm/.dotx package (already sniffed as OOXML Word) into a :class:`WordDocument`.
 
     ``decode(text, fonts)`` may return the text a run really means (legacy encodings); paragraph and
-    table texts then use it, while each :class:`Run` keeps what the file stores.  A decoder with a
+    table texts then use it, while each :class:`Run` keeps what the file stores.  A table's rows past
+    ``max_table_rows`` are counted, not read (:attr:`Table.truncated`).  A decoder with a
     ``for_document(runs)`` method is first given every (text, fonts) run of the document and returns the
     decoder to use for it (None: nothing to decode), so that it can judge a run by its document.
     """
     prepare = getattr(decode, "for_document", None)
     if prepare is None:
-        return _read_docx(path, max_part_bytes, decode)
-    plain = _read_docx(path, max_part_bytes, None)
+        return _read_docx(path, max_part_bytes, decode, max_table_rows)
+    plain = _read_docx(path, max_part_bytes, None, max_table_rows)
     decode = prepare([(r.text, r.fonts) for r in plain.runs])
-    return plain if decode is None else _read_docx(path, max_part_bytes, decode)
+    return plain if decode is None else _read_docx(path, max_part_bytes, decode, max_table_rows)
 
 
-def _read_docx(path: Path, max_part_bytes: int, decode: Decoder | None) -> WordDocument:
+def _read_docx(path: Path, max_part_bytes: int, decode: Decoder | None, max_rows: int | None) -> WordDocument:
     with Package(path, max_part_bytes) as pkg:
         main = pkg.main_part()
         root = pkg.xml(main)
         body = root.find(w("body"))
-        reader = _Reader(Styles(pkg, main), decode)
+        reader = _Reader(Styles(pkg, main), decode, max_rows)
         blocks = reader.blocks(body, "body") if body is not None else []
         headers: list[str] = []
         for rel, part in STORY_PARTS:

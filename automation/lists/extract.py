@@ -290,6 +290,8 @@ def find_list(doc: WordDocument) -> RespondentList | None:
                         headers={c: header.texts[i] for c, i in header.mapping.items()},
                         heading=doc.text_before(first) if not first.nested else [],
                         tables=[t.index for t, _ in segment], all_headers=[t for t in header.texts if t])
+    if any(t.truncated for t, _ in segment):
+        rl.too_long = (sum(t.total_rows for t, _ in segment), sum(len(t.rows) for t, _ in segment))
     for n, (row, section, table_no, mapping) in enumerate(rows, start=1):
         rl.respondents.append(_person(row, mapping, n, section, table_no))
     return rl

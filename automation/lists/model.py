@@ -54,6 +54,7 @@ class RespondentList:
     heading: list[str] = field(default_factory=list)  # paragraphs above the table
     tables: list[int] = field(default_factory=list)  # every table the list spans, in order
     all_headers: list[str] = field(default_factory=list)  # every header cell as written, in column order
+    too_long: tuple[int, int] | None = None  # (rows in the list's tables, rows read) when reading stopped early
 
     def to_dict(self) -> dict:
         """Plain values for the ledger: what was read, so nobody reads the file again."""

@@ -73,7 +73,10 @@ def check_list(rl: RespondentList, unit: Unit | None, settings: Settings) -> lis
     rules = settings.list_rules
     out: list[Problem] = []
     people = rl.respondents
-    if len(people) != rules.size:
+    if rl.too_long is not None:
+        total, read = rl.too_long
+        out.append(problem("list.too_long", _loc(rl), rows=total, read=read, expected=rules.size))
+    elif len(people) != rules.size:
         out.append(problem("list.count", _loc(rl), found=len(people), expected=rules.size))
 
     start, end = rules.window_start, rules.window_end

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Context, Decimal
 from pathlib import Path
 
 from automation import vntext
 from automation.formats.formula import FormulaError, SheetEvaluator
-from automation.problems import Location, Problem, problem
+from automation.problems import FileRejected, Location, Problem, problem
 from automation.scoring.framework import Framework
 
 SHEET = "TuDanhGia"
@@ -71,6 +71,12 @@ def read_self_assessment(path: Path, framework: Framework) -> tuple[SelfAssessme
     """The self-assessment in ``path`` (.xlsx/.xlsm) and the problems found; ``None`` if no table is readable."""
     import openpyxl  # noqa: PLC0415
 
+    from automation.formats.ooxml import refuse_dtds  # noqa: PLC0415
+
+    try:
+        refuse_dtds(path)  # openpyxl parses the parts itself: none may declare a DTD (defusedxml is a second line)
+    except FileRejected as exc:
+        return None, [replace(exc.problem, location=Location(part=Path(path).name))]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
