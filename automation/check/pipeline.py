@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 _MACRO_WORD_SUFFIXES = {".docm", ".dotm"}
 _SHEET_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".xlt", ".xltx", ".xltm", ".ods", ".ots"}
 _TARGET = {"word": "docx", "sheet": "xlsx"}
+SHEET_ROWS_FLOOR = 2000  # a workbook's sheets are read this far at least (a self-assessment of many criteria)
 LIST_READ_FACTOR = 10  # a table's rows are read up to this many times the list size ([list] size), then counted
 
 
@@ -136,7 +137,8 @@ def read(batch: Batch, reports: list[FileReport]) -> None:
                                 max_table_rows=LIST_READ_FACTOR * batch.settings.list_rules.size)
         else:
             from automation.formats.sheet import read_workbook  # noqa: PLC0415
-            rep.book = read_workbook(rep.source, limit)
+            rows = max(SHEET_ROWS_FLOOR, LIST_READ_FACTOR * batch.settings.list_rules.size)
+            rep.book = read_workbook(rep.source, limit, max_rows=rows)
 
     _each(reports, one)
 

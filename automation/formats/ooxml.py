@@ -42,7 +42,7 @@ class Package:
             raise FileRejected("file.unreadable", detail=f"tệp nén OOXML hỏng ({exc})") from None
         # part names are compared case-insensitively (OPC §9.1.1.1): "Word/Document.xml" is "word/document.xml"
         self._names = {n.lstrip("/").lower(): n for n in self._zip.namelist()}
-        self._xml_cache: dict[str, object] = {}
+        self._xml_cache: dict[tuple, object] = {}
 
     def close(self) -> None:
         self._zip.close()
@@ -70,14 +70,15 @@ class Package:
         except Exception as exc:  # BadZipFile, zlib.error, EOFError ... from a corrupt package
             raise FileRejected("file.unreadable", detail=f"phần {name} bị hỏng ({exc})") from None
 
-    def xml(self, name: str):
-        key = name.lstrip("/").lower()
+    def xml(self, name: str, cap: tuple[str, int] | None = None):
+        """The parsed part ``name`` (cached); ``cap = (tag, n)``: at most n such children per parent."""
+        key = (name.lstrip("/").lower(), cap)
         if key not in self._xml_cache:
             data = self.read(name)
             if b"purl.oclc.org/ooxml/" in data:
                 for strict, transitional in _STRICT_NS:
                     data = data.replace(strict, transitional)
-            self._xml_cache[key] = parse_xml(data, what=name.lstrip("/"))
+            self._xml_cache[key] = parse_xml(data, what=name.lstrip("/"), cap=cap)
         return self._xml_cache[key]
 
     def rels(self, part: str) -> list[tuple[str, str, str]]:

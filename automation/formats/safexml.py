@@ -7,6 +7,7 @@ not be read.
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 
@@ -23,17 +24,22 @@ def mb(n: float) -> str:
     return f"{n / MIB:.1f}".replace(".", ",") + " MB"
 
 
-def parse_xml(data: bytes, what: str = "") -> etree._Element:
+ROWS_ATTR = "{urn:cchc}rows"  # set on an element whose children were capped: how many there were
+
+
+def parse_xml(data: bytes, what: str = "", *, cap: tuple[str, int] | None = None) -> etree._Element:
     """Parse an XML part safely: no DTD, no entities, no network, no huge trees. Raises ``file.unreadable``.
 
     A DTD or entity declaration anywhere in the part, in any encoding, is refused before parsing
-    (:mod:`automation.formats.xmlscan`)."""
+    (:mod:`automation.formats.xmlscan`).  ``cap = (tag, n)`` keeps at most ``n`` elements ``tag`` under any
+    one parent (a table's rows): the rest are dropped while parsing, so the tree stays small whatever the
+    part holds, and the parent records in :data:`ROWS_ATTR` how many there were."""
     name = f"“{what}”" if what else "XML"
     refuse_dtd_bytes(data, what or "XML")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             dtd_validation=False, remove_blank_text=False)
+    options = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, dtd_validation=False,
+                   remove_blank_text=False)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, etree.XMLParser(**options)) if cap is None else _capped(data, cap, options)
     except (etree.XMLSyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         raise FileRejected("file.unreadable", detail=f"phần {name} không phải XML hợp lệ"
@@ -42,6 +48,22 @@ def parse_xml(data: bytes, what: str = "") -> etree._Element:
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
         raise unsafe(what or "XML")
     return root
+
+
+def _capped(data: bytes, cap: tuple[str, int], options: dict) -> etree._Element:
+    tag, keep = cap
+    counts: dict[int, int] = {}
+    parsing = etree.iterparse(io.BytesIO(data), events=("end",), tag=tag, **options)
+    for _event, el in parsing:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        n = counts[id(parent)] = counts.get(id(parent), 0) + 1
+        if n > keep:
+            parent.set(ROWS_ATTR, str(n))
+            el.clear()
+            parent.remove(el)
+    return parsing.root
 
 
 def read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:

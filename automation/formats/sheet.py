@@ -62,6 +62,7 @@ class Sheet:
     hidden_rows: frozenset[int] = frozenset()
     hidden_columns: frozenset[int] = frozenset()
     truncated: bool = False  # non-empty cells past the reading limits were left out
+    rows_dropped: int = 0  # how many rows with cells were left out
 
     @property
     def width(self) -> int:
@@ -174,8 +175,9 @@ def _bounds(ref: str) -> tuple[int, int, int, int] | None:
 
 
 class _SheetReader:
-    def __init__(self, strings: list, styles: _Styles, date1904: bool):
+    def __init__(self, strings: list, styles: _Styles, date1904: bool, max_rows: int = MAX_ROWS):
         self.strings, self.styles, self.date1904 = strings, styles, date1904
+        self.max_rows = min(max_rows, MAX_ROWS)
 
     def cell(self, c, ns: str) -> Cell | None:
         t = c.get("t", "n")
@@ -224,7 +226,7 @@ class _SheetReader:
         tags = [f"{{{ns}}}{t}" for ns in _MAIN for t in ("row", "mergeCell", "col")]
         cells: dict[int, dict[int, Cell]] = {}
         hidden_rows, hidden_cols, merges = set(), set(), []
-        last, number, stopped, truncated = 0, 0, False, False
+        last, number, stopped, truncated, dropped = 0, 0, False, False, 0
         try:
             for _, el in etree.iterparse(io.BytesIO(data), events=("end",), tag=tags, resolve_entities=False,
                                          no_network=True, load_dtd=False, huge_tree=False):
@@ -240,7 +242,8 @@ class _SheetReader:
                     number = _int(el.get("r"), number + 1)
                     stopped = stopped or number > last + ROW_GAP
                     if stopped:
-                        truncated = truncated or any(len(c) for c in el)
+                        if any(len(c) for c in el):
+                            truncated, dropped = True, dropped + 1
                     else:
                         ns = tag[:tag.index("}") + 1]
                         row, col = {}, -1
@@ -254,7 +257,7 @@ class _SheetReader:
                         if row:
                             cells[number] = row
                             last = number
-                            stopped = len(cells) >= MAX_ROWS
+                            stopped = len(cells) >= self.max_rows
                         if el.get("hidden") in _TRUE or el.get("ht") in ("0", "0.0"):
                             hidden_rows.add(number)
                 el.clear()
@@ -264,7 +267,7 @@ class _SheetReader:
         except etree.XMLSyntaxError:
             raise FileRejected("file.unreadable", detail=f"trang tính “{name}” bị hỏng (XML không hợp lệ)") from None
         sheet = Sheet(name, index, hidden, cells, frozenset(r for r in hidden_rows if r <= last),
-                      frozenset(hidden_cols), truncated)
+                      frozenset(hidden_cols), truncated, dropped)
         _fill_merges(sheet, merges)
         return sheet
 
@@ -301,8 +304,9 @@ def _fill_merges(sheet: Sheet, merges: list[str]) -> None:
                 del cells[r]
 
 
-def read_workbook(path: Path, max_part_bytes: int = 64 * 1024 * 1024) -> Workbook:
-    """Read every worksheet of an .xlsx/.xlsm package (already sniffed as OOXML Excel)."""
+def read_workbook(path: Path, max_part_bytes: int = 64 * 1024 * 1024, max_rows: int = MAX_ROWS) -> Workbook:
+    """Read every worksheet of an .xlsx/.xlsm package (already sniffed as OOXML Excel), at most ``max_rows``
+    rows with cells per sheet (the rest counted: :attr:`Sheet.rows_dropped`)."""
     with Package(path, max_part_bytes) as pkg:
         main = pkg.main_part()
         root = pkg.xml(main)
@@ -317,7 +321,7 @@ def read_workbook(path: Path, max_part_bytes: int = 64 * 1024 * 1024) -> Workboo
                 strings = [_string_item(si) for si in pkg.xml(target).iterfind("{*}si")]
         styles = next((_Styles(pkg.xml(t)) for typ, t in rels.values() if typ.endswith("/styles") and pkg.has(t)),
                       _Styles(None))
-        reader = _SheetReader(strings, styles, date1904)
+        reader = _SheetReader(strings, styles, date1904, max_rows)
         sheets, active_sheet = [], 0
         for position, el in enumerate(root.iterfind("{*}sheets/{*}sheet")):
             rid = next((el.get(f"{{{ns}}}id") for ns in _RELS if el.get(f"{{{ns}}}id")), "")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from automation.formats.ooxml import Package
+from automation.formats.safexml import ROWS_ATTR
 from automation.formats.wordfonts import SLOTS, THEME_ATTR, W, Fonts, Styles, font_name, w
 from automation.formats.wordfonts import val as _val
 
@@ -168,6 +169,7 @@ class _Reader:
                 row.extend([text] * span)
             t.rows.append(row)
             above = row
+        t.total_rows = max(t.total_rows, _int(tbl.get(ROWS_ATTR)))  # rows dropped while parsing
         return t
 
     def blocks(self, container, part: str) -> list[Paragraph | Table]:
@@ -228,7 +230,7 @@ def read_docx(path: Path, max_part_bytes: int = 64 * 1024 * 1024, decode: Decode
 def _read_docx(path: Path, max_part_bytes: int, decode: Decoder | None, max_rows: int | None) -> WordDocument:
     with Package(path, max_part_bytes) as pkg:
         main = pkg.main_part()
-        root = pkg.xml(main)
+        root = pkg.xml(main, cap=(w("tr"), max_rows + 1) if max_rows is not None else None)
         body = root.find(w("body"))
         reader = _Reader(Styles(pkg, main), decode, max_rows)
         blocks = reader.blocks(body, "body") if body is not None else []

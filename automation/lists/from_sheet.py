@@ -150,6 +150,9 @@ def sheet_view(sheet: Sheet, decode: Decoder | None = None) -> SheetView:
         runs.extend(line_runs)
         feed((texts, cells, line_runs))
     close()
+    last = next((b for b in reversed(blocks) if isinstance(b, Table)), None)
+    if sheet.truncated and last is not None:  # rows past the reading limit: counted, not read
+        last.total_rows = len(last.rows) + sheet.rows_dropped
     doc = WordDocument(blocks=blocks, tables=[b for b in blocks if isinstance(b, Table)], runs=runs)
     return SheetView(sheet, doc, tables, titles)
 
