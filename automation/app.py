@@ -40,7 +40,7 @@ def follow_up(ws: Workspace, ledger: Ledger) -> Callable:
         from automation.documents.letters import write_missing_letters  # noqa: PLC0415 (python-docx)
 
         write_missing_letters(ws, ledger, clock.now())
-        if result.needs_appraisal or imported:
+        if result.needs_appraisal or imported or appraisal_owed(ws, ledger):
             result.appraisal = refresh_appraisal(ws, ledger)
 
     return run
@@ -58,6 +58,18 @@ def import_archived_entries(ws: Workspace, ledger: Ledger) -> bool:
             ledger.submissions.update(sub.id, verdict=verdict(summary.problems),
                                       problems=[p.as_dict(with_fix=True) for p in summary.problems])
     return bool(pending)
+
+
+def appraisal_owed(ws: Workspace, ledger: Ledger) -> bool:
+    """Scores, evidence or answers archived after the appraisal workbook was last written: the rebuild of an
+    earlier pass was stopped (a full disk, a read-only outbox) or its files were finished by recovery."""
+    inputs = [s for s in ledger.submissions.of_kind(m.WORKBOOK, m.EVIDENCE, m.SURVEY_ENTRY) if s.status == m.ARCHIVED]
+    if not inputs:
+        return False
+    written = ledger.outputs.written_at(ws.rel(ws.appraisal_workbook))
+    if written is None or not ws.appraisal_workbook.exists():
+        return True
+    return any((ledger.submissions.raw(s.id)["processed_at"] or "") > written for s in inputs)
 
 
 def refresh_appraisal(ws: Workspace, ledger: Ledger) -> Path | None:

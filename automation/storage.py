@@ -19,6 +19,8 @@ _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 _SQLITE_FULL = ("database or disk is full", "disk is full")
 _SQLITE_READ_ONLY = ("readonly database", "read-only", "unable to open database file")
 _SQLITE_CORRUPT = ("malformed", "not a database", "file is encrypted", "corrupt")
+# "disk I/O error" that is a full disk: the WAL index (-shm) could not grow (opening the ledger, no room left)
+_SQLITE_FULL_CODES = {"SQLITE_IOERR_SHMSIZE"}
 
 
 class StorageError(CchcError):
@@ -39,7 +41,7 @@ def problem_of(exc: BaseException, path: object = None) -> Problem | None:
     if isinstance(exc, sqlite3.Error):
         text = str(exc).lower()
         where = str(path) if path is not None else "sổ theo dõi"
-        if any(t in text for t in _SQLITE_FULL):
+        if any(t in text for t in _SQLITE_FULL) or getattr(exc, "sqlite_errorname", None) in _SQLITE_FULL_CODES:
             return problem("storage.full", path=where)
         if any(t in text for t in _SQLITE_READ_ONLY):
             return problem("storage.read_only", path=where)

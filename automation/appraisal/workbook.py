@@ -89,7 +89,10 @@ def write_workbook(path: Path, table: Table, framework: Framework, settings: Set
         formats = _formats(wb)
         _write_tham_dinh(wb, formats, table)
         _write_tong_hop(wb, formats, table, framework)
-        wb.close()
+        try:
+            wb.close()
+        except xlsxwriter.exceptions.FileCreateError as exc:  # the OSError it wraps (a full disk) is the fault
+            raise exc.__context__ if isinstance(exc.__context__, OSError) else exc
 
     atomic_save(path, save)
     return path

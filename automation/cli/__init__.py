@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     A :class:`~automation.problems.CchcError` carries its problem (a mail that could not be sent is a
     ``MailError``: ``mail.timeout``, ``mail.tls``…); any other exception carrying a ``problem`` is shown as well.
     """
+    sys.unraisablehook = _log_unraisable
     try:
         rv = cli.main(args=argv, prog_name="cchc", standalone_mode=False)
     except CchcError as exc:
@@ -65,6 +66,13 @@ def main(argv: list[str] | None = None) -> None:
             _fail(stored, 1)
         _fail(problem("internal.error", detail=f"{type(exc).__name__}: {exc}"), 1)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _log_unraisable(u) -> None:
+    """An error in a destructor (a zip file left open by a write a full disk cut short fails again when
+    collected): into the log (shown with -v), not a traceback on the screen."""
+    logging.getLogger("automation").debug("ignored in %r: %s", u.object, u.exc_value,
+                                          exc_info=(u.exc_type, u.exc_value, u.exc_traceback))
 
 
 def _fail(p: Problem, code: int) -> None:

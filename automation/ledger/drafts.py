@@ -66,6 +66,10 @@ class Outputs:
             return None
         return row[0], (json.loads(row[1]) if row[1] else None)
 
+    def written_at(self, path: str) -> str | None:
+        row = self.db.execute("SELECT written_at FROM outputs WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
     def keeper(self, root: Path):
         """(recorded, record) for :func:`automation.files.save_editable`, paths relative to ``root``."""
         def rel(path: Path) -> str:
