@@ -261,7 +261,10 @@ def _deliver(message: EmailMessage, mail: MailSettings, password: str | None, de
                 server.login(mail.user, password or "")
             server.send_message(message, from_addr=mail.sender, to_addrs=list(mail.recipients))
         except (smtplib.SMTPException, OSError) as exc:
-            raise _classify(exc, mail, watchdog.fired) from exc
+            # a read that waited out the time left ends as a socket time-out, which smtplib may re-raise as
+            # SMTPServerDisconnected("… timed out"): past (or at) the deadline it is the deadline's doing
+            late = watchdog.fired or time.monotonic() >= deadline - 0.1 or "timed out" in str(exc)
+            raise _classify(exc, mail, late) from exc
         else:
             try:
                 server.quit()  # the message is accepted: a failing goodbye changes nothing
