@@ -102,7 +102,7 @@ def watch(settings: Settings, stop: threading.Event, on_result: Callable | None 
     a backup of the ledger is made once a day.  When the workspace folder, the inbox or the ledger is
     replaced under it (restored from a backup, moved on the share), it opens the new ones (the settings read
     again) and goes on; ``on_problem`` is told, as it is of storage faults."""
-    from automation.config import load_settings  # noqa: PLC0415
+    from automation.config import CONFIG_NAME, load_settings  # noqa: PLC0415
     from automation.intake.desk import Desk  # noqa: PLC0415
     from automation.intake.service import watch as watch_inbox  # noqa: PLC0415
     from automation.problems import problem  # noqa: PLC0415
@@ -121,7 +121,7 @@ def watch(settings: Settings, stop: threading.Event, on_result: Callable | None 
         log.warning("workspace %s replaced under the watcher: reopening", ws.root)
         if on_problem:
             on_problem(problem("workspace.replaced", path=str(ws.root)))
-        while not stop.is_set() and not (ws.root / "cchc.toml").is_file():
+        while not stop.is_set() and not (ws.root / CONFIG_NAME).is_file():
             stop.wait(2.0)  # the folder is being restored: wait for it to be whole again
         if not stop.is_set():
             settings = load_settings(ws.root)

@@ -175,13 +175,30 @@ def unique_path(path: Path, sep: str = "-", max_bytes: int = NAME_MAX_BYTES) -> 
         n += 1
 
 
+def owned(name: str, others) -> bool:
+    """Does one of the file names ``others`` hold an Office owner file for ``name``?  Word and Excel write
+    ``~$`` + the name, its first two letters replaced when the name is long, so the owner's name without ``~$``
+    ends the file's name."""
+    low = name.lower()
+    return any(o.startswith("~$") and len(o) > 2 and low.endswith(o[2:].lower()) for o in others)
+
+
 def open_in_office(path: Path) -> bool:
-    """Word and Excel mark an open file with an owner file ``~$<name>`` (long names lose leading letters)."""
+    """Word or Excel has ``path`` open: its owner file ``~$…`` is beside it (:func:`owned`)."""
     folder = path.parent
     if not folder.is_dir():
         return False
-    tail = path.name[2:].lower()
-    return any(p.name.startswith("~$") and p.name.lower().endswith(tail) for p in folder.iterdir())
+    return owned(path.name, (p.name for p in folder.iterdir()))
+
+
+def identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of ``path``, None when it does not exist: tells a file or folder from one made again
+    under the same name."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 WhyKeep = Callable[[Path], "str | None"]

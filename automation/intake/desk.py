@@ -83,14 +83,14 @@ class Desk(Filing):
     # --- the places it works in ----------------------------------------------------------------------
     def remember_places(self) -> None:
         """Note which workspace folder and inbox this desk has (device and inode), for :meth:`replaced`."""
-        self._places = {p: _identity(p) for p in (self.ws.root, self.inbox)}
+        self._places = {p: files.identity(p) for p in (self.ws.root, self.inbox)}
 
     def replaced(self) -> bool:
         """True when the workspace folder, the inbox or the ledger file is no longer the one this desk
         opened (deleted, restored from a backup, moved on the share): it must not write there any more."""
         if self.ledger.replaced():
             return True
-        return any(_identity(p) != ident for p, ident in getattr(self, "_places", {}).items())
+        return any(files.identity(p) != ident for p, ident in getattr(self, "_places", {}).items())
 
     # --- the pass ------------------------------------------------------------------------------
     def run_pass(self, candidates, progress=None, follow_up: Callable[[PassResult], None] | None = None) -> PassResult:
@@ -224,7 +224,7 @@ class Desk(Filing):
             with self.ledger.transaction():
                 tries = self.subs.attempt(c.row_id)
             if tries > MAX_ATTEMPTS:
-                self._guarded(c, self._quarantine_failed, c, None, tries - 1)
+                self._quarantine_failed(c, None, tries - 1)
                 continue
             try:
                 self._process_group([c], shas, progress)
@@ -259,7 +259,7 @@ class Desk(Filing):
         try:
             for c, rep in self._checked(fresh, hints, conversions, progress):
                 if rep is None:
-                    self._guarded(c, self._quarantine_failed, c, c.failure)
+                    self._quarantine_failed(c, c.failure)
                 else:
                     self._guarded(c, self._file_checked, c, rep, shas[c.row_id])
         finally:
@@ -299,18 +299,10 @@ class Desk(Filing):
         try:
             work(*args)
         except Exception as exc:
-            if is_storage_fault(exc) or work == self._quarantine_failed:
+            if is_storage_fault(exc):
                 raise
             log.exception("unexpected failure filing %s", c.path)
             self._quarantine_failed(c, exc)
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
 
 def _created(path: Path) -> float | None:
     try:

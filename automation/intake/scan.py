@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from automation import files
+
 log = logging.getLogger(__name__)
 
 # Office/LibreOffice locks and temp files, partial downloads and copies, OS litter. Matched case-insensitively.
@@ -112,7 +114,7 @@ class StabilityTracker:
             if rel_dir == Path() and self._inbox_down:
                 log.info("Inbox %s is reachable again", root)
                 self._inbox_down = False
-            owners = [e.name[2:].lower() for e in entries if e.name.startswith("~$")]
+            owners = [e.name for e in entries if e.name.startswith("~$")]
             for entry in entries:
                 if is_ignored(entry.name):
                     continue
@@ -133,7 +135,7 @@ class StabilityTracker:
                     present.add(root / rel)  # keep its record
                     continue
                 present.add(root / rel)
-                held = any(entry.name.lower().endswith(tail) for tail in owners)
+                held = bool(owners) and files.owned(entry.name, owners)
                 self._observe(root / rel, rel, st.st_size, st.st_mtime_ns, now, held)
 
         for path in [p for p in self._seen if p not in present]:

@@ -10,12 +10,12 @@ once and hands it down.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from functools import cached_property
 from pathlib import Path
 
+from automation import files
 from automation.ledger.drafts import Drafts, Outputs
 from automation.ledger.mailings import Mailings
 from automation.ledger.submissions import Submissions
@@ -24,13 +24,6 @@ from automation.storage import as_storage_error
 
 LEDGER_NAME = "so-theo-doi.sqlite3"
 
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -174,7 +167,7 @@ class Ledger:
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.migrate()
-            self.identity = _identity(self.path)
+            self.identity = files.identity(self.path)
         except (sqlite3.Error, OSError) as exc:
             fault = as_storage_error(exc, self.path)
             if fault is None:
@@ -210,7 +203,7 @@ class Ledger:
     def replaced(self) -> bool:
         """True when the file at :attr:`path` is no longer the database this connection has open (deleted,
         or the workspace restored from a backup or moved under a running ``cchc watch``)."""
-        return _identity(self.path) != self.identity
+        return files.identity(self.path) != self.identity
 
     # --- keeping it trustworthy -----------------------------------------------------------------
     def integrity(self) -> list[str]:
