@@ -9,12 +9,14 @@ button (XlsxWriter writes both; openpyxl only reads).
 
 from __future__ import annotations
 
+import io
 import warnings
 from decimal import Decimal
 from pathlib import Path
 
 from automation.config import Settings
 from automation.files import atomic_save, open_in_office
+from automation.formats.xlsx_rows import RowCache, column_letter
 from automation.problems import CchcError
 from automation.workspace import Workspace
 from automation.scoring.framework import Framework
@@ -25,6 +27,8 @@ BUTTON_CAPTION = "Tính lại"
 VBA_PROJECT = Path(__file__).resolve().parents[1] / "data" / "vbaProject.bin"
 NOTES_ROW = 9  # TongHop!K9 down: cells the recompute could not count
 MAX_NOTES = 30
+THAM_DINH_PART = "xl/worksheets/sheet1.xml"  # the first sheet XlsxWriter adds
+_ROWS = RowCache()  # ThamDinh's rows as last written by this process (a watcher writes them again and again)
 
 
 def workbook_path(settings: Settings) -> Path:
@@ -75,27 +79,71 @@ def read_workbook(path: Path, framework: Framework, settings: Settings) -> Table
 
 
 def write_workbook(path: Path, table: Table, framework: Framework, settings: Settings) -> Path:
-    """Write the whole workbook atomically with XlsxWriter (VBA project and button included)."""
-    import xlsxwriter  # noqa: PLC0415
+    """Write the whole workbook atomically: XlsxWriter makes it (VBA project, button, formats, filter,
+    validation, TongHop) with ThamDinh's rows left out, and those rows, the large part, are spliced in as XML
+    (:mod:`automation.formats.xlsx_rows`), each row's XML kept for the next write of this process."""
+    from automation.formats.xlsx_rows import splice_sheet  # noqa: PLC0415
 
     if open_in_excel(path):
         raise CchcError("appraisal.locked", path=str(path))
-
-    def save(tmp: Path) -> None:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        wb.set_vba_name("ThisWorkbook")
-        wb.add_vba_project(str(VBA_PROJECT))
-        wb.set_properties({"title": f"Thẩm định Chỉ số CCHC năm {settings.year}", "author": "cchc"})
-        formats = _formats(wb)
-        _write_tham_dinh(wb, formats, table)
-        _write_tong_hop(wb, formats, table, framework)
-        try:
-            wb.close()
-        except xlsxwriter.exceptions.FileCreateError as exc:  # the OSError it wraps (a full disk) is the fault
-            raise exc.__context__ if isinstance(exc.__context__, OSError) else exc
-
-    atomic_save(path, save)
+    skeleton, styles = _skeleton(table, framework, settings)
+    rows, links = _tham_dinh_rows(table, styles)
+    last = f"{column_letter(len(TD_HEADERS) - 1)}{len(table.rows) + 1}"
+    atomic_save(path, lambda tmp: splice_sheet(io.BytesIO(skeleton), tmp, THAM_DINH_PART, rows, links, last))
     return path
+
+
+def _skeleton(table: Table, framework: Framework, settings: Settings) -> tuple[bytes, dict[str, int]]:
+    """The workbook as XlsxWriter writes it, ThamDinh without rows (one row using every format, so each
+    gets its style index, replaced by the splice); the style index of each format."""
+    import xlsxwriter  # noqa: PLC0415
+
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_vba_name("ThisWorkbook")
+    wb.add_vba_project(str(VBA_PROJECT))
+    wb.set_properties({"title": f"Thẩm định Chỉ số CCHC năm {settings.year}", "author": "cchc"})
+    formats = _formats(wb)
+    _write_tham_dinh(wb, formats, len(table.rows))
+    _write_tong_hop(wb, formats, table, framework)
+    wb.close()
+    return out.getvalue(), {name: f.xf_index for name, f in formats.items()}
+
+
+def _tham_dinh_rows(table: Table, st: dict[str, int]) -> tuple[list[bytes], list]:
+    """ThamDinh's rows as XML (header first) and the hyperlinks of its evidence column."""
+    from automation.formats.xlsx_rows import Link, blank_cell, number_cell, row_xml, string_cell  # noqa: PLC0415
+    from automation.formats.xlsx_rows import hyperlink_target  # noqa: PLC0415
+
+    def put(ref: str, value, num: int, text: int) -> str:
+        if isinstance(value, Decimal):
+            return number_cell(ref, num, float(value))
+        return blank_cell(ref, num) if value is None else string_cell(ref, text, str(value))
+
+    def make(n: int, r, linked: bool) -> str:
+        shown = "; ".join(filter(None, [r.evidence_text, *(name for name, _ in r.evidence)]))
+        return row_xml(n, [
+            string_cell(f"A{n}", st["code"], r.unit_code), string_cell(f"B{n}", st["text"], r.unit_name),
+            string_cell(f"C{n}", st["code"], r.code), string_cell(f"D{n}", st["text"], r.content),
+            number_cell(f"E{n}", st["num"], float(r.max_points)), put(f"F{n}", r.self_score, st["num"], st["text"]),
+            put(f"G{n}", r.appraised, st["input"], st["input_text"]),
+            string_cell(f"H{n}", st["input_text"], r.comment) if r.comment else blank_cell(f"H{n}", st["input_text"]),
+            string_cell(f"I{n}", st["link"] if linked else st["text"], shown[:250] if linked else shown)])
+
+    styles = tuple(st.items())
+    header = row_xml(1, [string_cell(f"{column_letter(c)}1", st["head"], h) for c, h in enumerate(TD_HEADERS)])
+    rows, links, keys = [header.encode("utf-8")], [], []
+    for n, r in enumerate(table.rows, start=2):
+        target = hyperlink_target(r.evidence[0][1]) if r.evidence else None
+        linked = target is not None
+        key = (n, styles, r.unit_code, r.unit_name, r.code, r.content, r.max_points, r.self_score, r.appraised,
+               r.comment, r.evidence_text, tuple(r.evidence), linked)
+        rows.append(_ROWS.get(key, lambda n=n, r=r, linked=linked: make(n, r, linked)))
+        keys.append(key)
+        if linked:
+            links.append(Link(f"I{n}", target))
+    _ROWS.keep_only(keys)
+    return rows, links
 
 
 def _formats(wb) -> dict:
@@ -123,25 +171,11 @@ def _put(ws, r: int, c: int, value, fmt_num, fmt_text) -> None:
         ws.write_string(r, c, str(value), fmt_text)
 
 
-def _write_tham_dinh(wb, f: dict, table: Table) -> None:
+def _write_tham_dinh(wb, f: dict, last: int) -> None:
     ws = wb.add_worksheet(THAM_DINH)
     ws.set_vba_name("Sheet1")
-    ws.write_row(0, 0, TD_HEADERS, f["head"])
-    for i, r in enumerate(table.rows, start=1):
-        ws.write_string(i, 0, r.unit_code, f["code"])
-        ws.write_string(i, 1, r.unit_name, f["text"])
-        ws.write_string(i, 2, r.code, f["code"])
-        ws.write_string(i, 3, r.content, f["text"])
-        ws.write_number(i, 4, float(r.max_points), f["num"])
-        _put(ws, i, 5, r.self_score, f["num"], f["text"])
-        _put(ws, i, 6, r.appraised, f["input"], f["input_text"])
-        ws.write_string(i, 7, r.comment, f["input_text"]) if r.comment else ws.write_blank(i, 7, None, f["input_text"])
-        shown = "; ".join(filter(None, [r.evidence_text, *(name for name, _ in r.evidence)]))
-        if r.evidence:
-            ws.write_url(i, 8, "external:" + r.evidence[0][1], f["link"], string=shown[:250])
-        else:
-            ws.write_string(i, 8, shown, f["text"])
-    last = len(table.rows)
+    for col, name in enumerate(("head", "code", "text", "num", "input", "input_text", "link")):
+        ws.write_blank(0, col, None, f[name])  # each format used once: it gets its style index
     if last:
         ws.data_validation(1, 6, last, 6, {
             "validate": "custom", "value": "=AND(ISNUMBER(G2),G2>=0,G2<=E2)",

@@ -160,11 +160,23 @@ def plan_context(settings: Settings, *, today: dt.date, draft: bool) -> dict:
     return ctx
 
 
+_BY_UNIT: list = [None, {}, {}]  # [table, {unit: UnitResult}, {unit: [Row]}]: one index per table, not a scan per unit
+
+
+def _index(table) -> tuple[dict, dict]:
+    if _BY_UNIT[0] is not table:
+        rows: dict[str, list] = {}
+        for r in table.rows:
+            rows.setdefault(r.unit_code, []).append(r)
+        _BY_UNIT[:] = [table, {r.code: r for r in table.results}, rows]
+    return _BY_UNIT[1], _BY_UNIT[2]
+
+
 def _result(table, unit_code: str) -> UnitResult:
-    for r in table.results:
-        if r.code == unit_code:
-            return r
-    raise UsageError("usage.bad_argument", detail=f"không có kết quả của đơn vị mã {unit_code}")
+    result = _index(table)[0].get(unit_code)
+    if result is None:
+        raise UsageError("usage.bad_argument", detail=f"không có kết quả của đơn vị mã {unit_code}")
+    return result
 
 
 def _status(r: UnitResult) -> str:
@@ -177,7 +189,7 @@ def _status(r: UnitResult) -> str:
 def notice_context(settings: Settings, table, unit_code: str, *, today: dt.date, draft: bool) -> dict:
     result = _result(table, unit_code)
     unit = settings.units.by_code(unit_code)
-    rows = [r for r in table.rows if r.unit_code == unit_code]
+    rows = _index(table)[1].get(unit_code, [])
     ctx = common(settings, "notice", draft=draft, today=today)
     ctx.update({
         "don_vi": f"{unit.type.lower()} {unit.name}" if unit else result.name,
@@ -209,10 +221,14 @@ def _ranking(results: list[UnitResult]) -> list[dict]:
 def _process(settings: Settings, submissions) -> tuple[list[dict], list[str]]:
     """The process table (one row per kind with a deadline) and the late or missing units."""
     rows, issues = [], {u.code: [] for u in settings.units}
+    accepted: dict[tuple[str, str], list] = {}
+    for s in submissions:
+        if s.status in _ACCEPTED:
+            accepted.setdefault((s.unit_code, s.kind), []).append(s)
     for kind, label, required in PROCESS:
         on_time = late = missing = 0
         for unit in settings.units:
-            got = [s for s in submissions if s.unit_code == unit.code and s.kind == kind and s.status in _ACCEPTED]
+            got = accepted.get((unit.code, kind), [])
             if not got:
                 missing += 1
                 if required:
