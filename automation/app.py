@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -31,7 +32,31 @@ def _ws(settings: Settings) -> Workspace:
 
 # --- the inbox -----------------------------------------------------------------------------------------
 
-def follow_up(ws: Workspace, ledger: Ledger) -> Callable:
+class Pacing:
+    """``cchc watch``: the appraisal workbook written at most once per ``interval_s`` while files keep
+    arriving; a write put off is made by :meth:`catch_up` once the interval has passed (the watcher keeps
+    ticking while one is owed)."""
+
+    def __init__(self, interval_s: float):
+        self.interval_s = interval_s
+        self.last: float | None = None
+        self.owed = False
+
+    def due(self) -> bool:
+        return self.last is None or time.monotonic() - self.last >= self.interval_s
+
+    def write(self, ws: Workspace, ledger: Ledger) -> Path | None:
+        self.last, self.owed = time.monotonic(), False
+        return refresh_appraisal(ws, ledger)
+
+    def catch_up(self, ws: Workspace, ledger: Ledger) -> Path | None:
+        if not (self.owed and self.due()):
+            return None
+        with ws.lock():
+            return self.write(ws, ledger)
+
+
+def follow_up(ws: Workspace, ledger: Ledger, pacing: Pacing | None = None) -> Callable:
     """What follows a pass of the desk (called with its result, the workspace lock held)."""
     def run(result) -> None:
         imported = import_archived_entries(ws, ledger)
@@ -41,7 +66,12 @@ def follow_up(ws: Workspace, ledger: Ledger) -> Callable:
 
         write_missing_letters(ws, ledger, clock.now())
         if result.needs_appraisal or imported or appraisal_owed(ws, ledger):
-            result.appraisal = refresh_appraisal(ws, ledger)
+            if pacing is None:
+                result.appraisal = refresh_appraisal(ws, ledger)
+            elif pacing.due():
+                result.appraisal = pacing.write(ws, ledger)
+            else:
+                pacing.owed = True
 
     return run
 
@@ -50,8 +80,7 @@ def import_archived_entries(ws: Workspace, ledger: Ledger) -> bool:
     """Import the survey entry workbooks archived but not yet imported (oldest first: the newest wins)."""
     from automation.appraisal.survey import store_entry  # noqa: PLC0415
 
-    pending = [s for s in ledger.submissions.of_kind(m.SURVEY_ENTRY) if s.status in (m.ARCHIVED, m.SUPERSEDED)
-               and s.verdict is None]
+    pending = ledger.submissions.entries_to_import()
     for sub in pending:
         summary = store_entry(ws.settings, ledger, ws.root / sub.path, submission_id=sub.id)
         with ledger.transaction():
@@ -63,13 +92,13 @@ def import_archived_entries(ws: Workspace, ledger: Ledger) -> bool:
 def appraisal_owed(ws: Workspace, ledger: Ledger) -> bool:
     """Scores, evidence or answers archived after the appraisal workbook was last written: the rebuild of an
     earlier pass was stopped (a full disk, a read-only outbox) or its files were finished by recovery."""
-    inputs = [s for s in ledger.submissions.of_kind(m.WORKBOOK, m.EVIDENCE, m.SURVEY_ENTRY) if s.status == m.ARCHIVED]
-    if not inputs:
+    newest = ledger.submissions.newest_input_at()
+    if newest is None:
         return False
     written = ledger.outputs.written_at(ws.rel(ws.appraisal_workbook))
     if written is None or not ws.appraisal_workbook.exists():
         return True
-    return any((ledger.submissions.raw(s.id)["processed_at"] or "") > written for s in inputs)
+    return newest > written
 
 
 def refresh_appraisal(ws: Workspace, ledger: Ledger) -> Path | None:
@@ -109,13 +138,15 @@ def watch(settings: Settings, stop: threading.Event, on_result: Callable | None 
 
     while not stop.is_set():
         ws = _ws(settings)
+        pacing = Pacing(settings.inbox.appraisal_interval_s)
         with open_ledger(ws.ledger_path) as ledger:
-            def upkeep(ws=ws, ledger=ledger) -> None:
+            def upkeep(ws=ws, ledger=ledger, pacing=pacing) -> None:
+                pacing.catch_up(ws, ledger)
                 daily_backup(ws, ledger)
                 if extra:
                     extra()
-            replaced = watch_inbox(Desk(ws, ledger), follow_up(ws, ledger), stop, on_result=on_result,
-                                   extra=upkeep, on_problem=on_problem)
+            replaced = watch_inbox(Desk(ws, ledger), follow_up(ws, ledger, pacing), stop, on_result=on_result,
+                                   extra=upkeep, on_problem=on_problem, busy=lambda pacing=pacing: pacing.owed)
         if not replaced:
             return
         log.warning("workspace %s replaced under the watcher: reopening", ws.root)

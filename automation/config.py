@@ -70,6 +70,7 @@ class InboxSettings:
     polling_interval_s: float
     stable_window_s: float  # size and modification time unchanged this long before a file is taken
     rescan_s: float  # full rescan of the inbox, whatever the events say
+    appraisal_interval_s: float = 30.0  # while files keep arriving, the appraisal workbook written at most this often
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,9 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         polling=ib.get("polling", bool, False),
         polling_interval_s=ib.get("polling_interval_s", float, 5.0, _positive),
         stable_window_s=ib.get("stable_window_s", float, 2.0, _positive),
-        rescan_s=ib.get("rescan_s", float, 60.0, _positive))
+        rescan_s=ib.get("rescan_s", float, 60.0, _positive),
+        appraisal_interval_s=ib.get("appraisal_interval_s", float, 30.0,
+                                    lambda v: None if v >= 0 else "không được nhỏ hơn 0"))
     ib.finish()
 
     dc = root.table("documents")

@@ -9,6 +9,7 @@ tool last wrote (its SHA-256 and the council's input are recorded in the ledger'
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from automation.files import sha256_of
 from automation.ledger import Ledger
 from automation.problems import CchcError
 from automation.scoring.framework import Framework, workspace_framework
-from automation.scoring.table import Row, Table, compute_table, rebuild_table
+from automation.ledger import records as m
+from automation.scoring.table import Row, Table, assemble_table, compute_table, council_typed, unit_rows
 from automation.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -60,15 +62,64 @@ def existing_input(ws: Workspace, ledger: Ledger, framework: Framework) -> Table
     return read_workbook(path, framework, ws.settings)
 
 
+@dataclass
+class _Memo:
+    """What this process last computed for a workspace: each unit's rows with the marks of the inputs they
+    came from, and the survey points with the version of the answers."""
+
+    key: tuple = ()
+    marks: dict = field(default_factory=dict)  # unit -> (ledger marks of its inputs, the council's input)
+    rows: dict = field(default_factory=dict)  # unit -> [Row]
+    survey: tuple = ((), None)  # (answers' version, unit code -> UnitSurvey)
+    changed: bool = True  # the last compute changed a row or the survey points
+
+
+_MEMOS: dict[str, _Memo] = {}
+
+
+def _council_marks(existing: Table | None) -> dict[str, tuple]:
+    out: dict[str, tuple] = {}
+    for r in existing.rows if existing else ():
+        if r.appraised is not None or r.comment:
+            out[r.unit_code] = out.get(r.unit_code, ()) + ((r.code, r.appraised, r.comment),)
+    return out
+
+
 def compute(ws: Workspace, ledger: Ledger, framework: Framework | None = None,
             existing: Table | None = None) -> Table:
-    """The appraisal table from the ledger and the council's input (``existing``, else the workbook's)."""
+    """The appraisal table from the ledger and the council's input (``existing``, else the workbook's).
+
+    Incremental: a unit's rows are made again only when its inputs changed since this process last computed
+    them (a self-assessment or evidence archived, replaced or set aside; the council's input for it), from the
+    stored extractions; the others are kept.  The index and ranks are computed over every unit each time."""
     settings: Settings = ws.settings
     framework = framework or workspace_framework(settings)
     if existing is None:
         existing = existing_input(ws, ledger, framework)
-    own, evidence = latest_inputs(settings, ledger, framework)
-    table = rebuild_table(settings, framework, own, evidence, existing, unit_surveys(settings, ledger))
+    key = (id(settings), settings.year, tuple((u.code, u.full_name) for u in settings.units),
+           tuple((c.code, c.content, c.max_points) for c in framework.scored))
+    memo = _MEMOS.get(str(ws.root))
+    if memo is None or memo.key != key:
+        memo = _MEMOS[str(ws.root)] = _Memo(key)
+    inputs, council = ledger.submissions.input_marks(), _council_marks(existing)
+    marks = {u.code: (inputs.get(u.code), council.get(u.code)) for u in settings.units}
+    changed = [code for code, mark in marks.items() if memo.marks.get(code) != mark or code not in memo.rows]
+    if changed:
+        own, evidence = latest_inputs(settings, ledger, framework, changed)
+        typed = council_typed(existing)
+        for code in changed:
+            unit = settings.units.by_code(code)
+            memo.rows[code] = unit_rows(unit, framework, own.get(code), evidence, typed)
+            if code in own or inputs.get(code) is None or not any(k == m.WORKBOOK for k, *_ in inputs[code]):
+                memo.marks[code] = marks[code]
+            else:  # a workbook not read (yet): made again next time
+                memo.marks.pop(code, None)
+    version = ledger.survey.version()
+    survey_changed = memo.survey[0] != version
+    if survey_changed:
+        memo.survey = (version, unit_surveys(settings, ledger))
+    memo.changed = bool(changed) or survey_changed
+    table = assemble_table(settings, memo.rows, existing, memo.survey[1])
     return compute_table(table, framework, settings)
 
 
@@ -81,7 +132,9 @@ def write(ws: Workspace, ledger: Ledger, table: Table, framework: Framework | No
 
 
 def rebuild(ws: Workspace, ledger: Ledger) -> Table | None:
-    """Rebuild after new scores, evidence or answers; skipped (and logged) while Excel has it open.
+    """Rebuild after new scores, evidence or answers; skipped (and logged) while Excel has it open.  Not
+    written again when nothing in it would change (no unit's input, no survey point) and the file is the one
+    the tool wrote last.
 
     Holds the workspace lock (re-entrant: a pass already holds it), so a rebuild from the command line and
     one after an inbox pass never write the workbook at the same time."""
@@ -92,8 +145,18 @@ def rebuild(ws: Workspace, ledger: Ledger) -> Table | None:
             return None
         framework = workspace_framework(ws.settings)
         table = compute(ws, ledger, framework)
+        if not _MEMOS[str(ws.root)].changed and _as_written(ws, ledger):
+            return table
         write(ws, ledger, table, framework)
         return table
+
+
+def _as_written(ws: Workspace, ledger: Ledger) -> bool:
+    recorded = ledger.outputs.sha256(ws.rel(ws.appraisal_workbook))
+    try:
+        return recorded is not None and sha256_of(ws.appraisal_workbook) == recorded
+    except OSError:
+        return False
 
 
 def recompute(ws: Workspace, ledger: Ledger) -> Table:

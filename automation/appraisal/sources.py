@@ -24,9 +24,10 @@ _NEEDS_CONVERSION = {".xls", ".ods"}
 _PARSED: dict[str, SelfAssessment] = {}
 
 
-def latest_inputs(settings: Settings, ledger: Ledger, framework: Framework):
-    """({unit code: SelfAssessment}, {(unit code, criterion): [(file name, link from outbox/)]})."""
-    latest = ledger.submissions.latest_by_unit(m.WORKBOOK)
+def latest_inputs(settings: Settings, ledger: Ledger, framework: Framework, units: list[str] | None = None):
+    """({unit code: SelfAssessment}, {(unit code, criterion): [(file name, link from outbox/)]}), of every
+    unit or of ``units`` only."""
+    latest = ledger.submissions.latest_by_unit(m.WORKBOOK, units)
     stored = ledger.submissions.extractions([s.sha256 for s in latest.values() if s.sha256 not in _PARSED])
     own: dict[str, SelfAssessment] = {}
     unread: dict[str, m.Submission] = {}
@@ -43,13 +44,14 @@ def latest_inputs(settings: Settings, ledger: Ledger, framework: Framework):
             unread[code] = sub
     if unread:
         own.update(_read_and_store(settings, ledger, framework, unread))
-    return own, evidence_links(ledger, framework)
+    return own, evidence_links(ledger, framework, units)
 
 
-def evidence_links(ledger: Ledger, framework: Framework) -> dict[tuple[str, str], list[tuple[str, str]]]:
+def evidence_links(ledger: Ledger, framework: Framework,
+                   units: list[str] | None = None) -> dict[tuple[str, str], list[tuple[str, str]]]:
     evidence: dict[tuple[str, str], list[tuple[str, str]]] = {}
     scored = [c.code for c in framework.scored]
-    for s in ledger.submissions.archived_evidence():
+    for s in ledger.submissions.archived_evidence(units):
         for code in scored:
             if code == s.criterion or code.startswith(s.criterion + "."):
                 evidence.setdefault((s.unit_code, code), []).append((Path(s.original_name).name, "../" + s.path))

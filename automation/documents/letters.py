@@ -191,17 +191,15 @@ def write_missing_letters(ws, ledger, now: dt.datetime) -> list[Path]:
 
     A legacy-encoded list gets a Unicode, Times New Roman copy beside its letter, made from the .docx kept
     beside the original (LibreOffice is not run again)."""
-    from automation.ledger.records import DUPLICATE, PROCESSING, QUARANTINED, RESPONDENT_LIST, SUPERSEDED, WORKBOOK  # noqa: PLC0415
+    from automation.ledger.records import SUPERSEDED  # noqa: PLC0415
 
     settings = ws.settings
     latest: dict[str, dict[str, Submission]] = {}
     written = []
-    for sub in ledger.submissions.all():
-        if sub.feedback_path or sub.unit_code is None or sub.status in (DUPLICATE, PROCESSING):
-            continue
-        if sub.kind not in (RESPONDENT_LIST, WORKBOOK) and sub.status != QUARANTINED:
-            continue
+    for sub in ledger.submissions.letters_owed():
         unit = settings.units.by_code(sub.unit_code)
+        if unit is None:  # a unit no longer in the settings
+            continue
         folder = ws.letters / unit.slug
         problems = [Problem.from_dict(p) for p in sub.problems]
         copy = _unicode_copy(ws, sub, folder) if any(p.code == "encoding.legacy" for p in problems) else None

@@ -75,6 +75,7 @@ class Desk(Filing):
         self.archive = ws.archive
         self.quarantine = ws.quarantine
         self.lock = ws.lock()
+        self._swept = False  # the archive, quarantine and letters walked for temporary files once per desk
         self.remember_places()
 
     def rel(self, path: Path) -> str:
@@ -188,15 +189,19 @@ class Desk(Filing):
 
     def _sweep(self) -> None:
         """Remove empty claim folders, conversions left by a dead pass, and temporary files of interrupted
-        atomic writes."""
+        atomic writes.  The archive, the quarantine and the letters are walked once, by the first pass of
+        this desk: a temporary file there is what a process that died left (a living one removes its own when
+        a write fails), so later passes do not walk folders that grow all season."""
         if self.processing.is_dir():
             for folder in self.processing.iterdir():
                 if folder.name == self.ws.conversions.name:
                     _remove_tree(folder)
                 elif folder.is_dir():
                     files.prune(folder)
-        for root in (self.archive, self.quarantine, self.ws.letters):
-            files.sweep_temps(root, recursive=True)
+        if not self._swept:
+            for root in (self.archive, self.quarantine, self.ws.letters):
+                files.sweep_temps(root, recursive=True)
+            self._swept = True
         files.sweep_temps(self.ws.outbox)  # the appraisal workbook's own (only written under this lock)
 
     # --- processing ------------------------------------------------------------------------------

@@ -73,8 +73,9 @@ class _Either:
 
 def watch(desk: Desk, follow_up: Callable[[PassResult], None] | None, stop: threading.Event,
           on_result: Callable[[PassResult], None] | None = None, extra: Callable[[], None] | None = None,
-          on_problem: Callable[[Problem], None] | None = None) -> bool:
-    """Watch the inbox until ``stop`` is set; ``extra`` runs after each pass (weekly status, daily backup).
+          on_problem: Callable[[Problem], None] | None = None, busy: Callable[[], bool] | None = None) -> bool:
+    """Watch the inbox until ``stop`` is set; ``extra`` runs after each pass (weekly status, daily backup),
+    and the watcher keeps ticking while ``busy()`` says work is owed (an appraisal write put off).
 
     Before each pass the desk checks its workspace, inbox and ledger are still the ones it opened; if not,
     watching ends and True is returned (the caller opens the new ones).  A storage fault (disk full,
@@ -120,6 +121,6 @@ def watch(desk: Desk, follow_up: Callable[[PassResult], None] | None, stop: thre
     watcher = InboxWatcher(desk.inbox, one_pass, polling=settings.inbox.polling,
                            polling_interval_s=settings.inbox.polling_interval_s,
                            tick_s=min(1.0, settings.inbox.stable_window_s / 2), rescan_s=settings.inbox.rescan_s,
-                           needs_tick=lambda: tracker.pending() > 0)
+                           needs_tick=lambda: tracker.pending() > 0 or bool(busy and busy()))
     watcher.run(signal)
     return signal.replaced

@@ -148,6 +148,11 @@ MIGRATIONS.append((6, """
             PRIMARY KEY (inbox_path, size, mtime_ns)
         );
 """))
+MIGRATIONS.append((7, """
+        CREATE INDEX ix_submissions_kind_status ON submissions(kind, status, unit_code, version);
+        CREATE INDEX ix_submissions_letter_owed ON submissions(id) WHERE feedback_path IS NULL;
+        CREATE INDEX ix_submissions_status ON submissions(status);
+"""))  # a pass asks for the current inputs, the letters owed and the unfinished claims, never the whole history
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -9,7 +9,8 @@ import json
 import sqlite3
 
 from automation import clock
-from automation.ledger.records import ARCHIVED, EVIDENCE, PROCESSING, SUPERSEDED, Submission
+from automation.ledger.records import (ARCHIVED, DUPLICATE, EVIDENCE, PROCESSING, QUARANTINED, RESPONDENT_LIST,
+                                       SUPERSEDED, SURVEY_ENTRY, WORKBOOK, Submission)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the connection owner imports this module
@@ -23,6 +24,17 @@ def _row(r: sqlite3.Row) -> Submission:
         problems=json.loads(r["problems"]), received_at=dt.datetime.fromisoformat(r["received_at"]),
         on_time=None if r["on_time"] is None else bool(r["on_time"]), path=r["path"], criterion=r["criterion"],
         duplicate_of=r["duplicate_of"], feedback_path=r["feedback_path"], converted_path=r["converted_path"])
+
+
+def _chunks(units: list[str] | None, size: int = 500):
+    """[None] for every unit, else the units in chunks SQLite takes as parameters."""
+    if units is None:
+        return [None]
+    return [units[i:i + size] for i in range(0, len(units), size)]
+
+
+def _among(chunk: list[str] | None) -> str:
+    return "" if chunk is None else f" AND unit_code IN ({', '.join('?' * len(chunk))})"
 
 
 class Submissions:
@@ -93,17 +105,52 @@ class Submissions:
         return [_row(r) for r in self.db.execute(f"SELECT * FROM submissions WHERE kind IN ({marks}) ORDER BY id",
                                                  kinds)]
 
-    def latest_by_unit(self, kind: str) -> dict[str, Submission]:
-        """Each unit's current (archived, highest version) submission of ``kind``."""
-        rows = self.db.execute("SELECT * FROM submissions WHERE kind = ? AND status = ? AND unit_code IS NOT NULL "
-                               "ORDER BY version", (kind, ARCHIVED))
-        return {r["unit_code"]: _row(r) for r in rows}
+    def latest_by_unit(self, kind: str, units: list[str] | None = None) -> dict[str, Submission]:
+        """Each unit's current (archived, highest version) submission of ``kind`` (of ``units`` only, if given)."""
+        sql = "SELECT * FROM submissions WHERE kind = ? AND status = ? AND unit_code IS NOT NULL"
+        out: dict[str, Submission] = {}
+        for chunk in _chunks(units):
+            rows = self.db.execute(sql + _among(chunk) + " ORDER BY version", (kind, ARCHIVED, *(chunk or ())))
+            out.update({r["unit_code"]: _row(r) for r in rows})
+        return out
 
-    def archived_evidence(self) -> list[Submission]:
-        """Archived evidence files that name a criterion, with their unit."""
+    def archived_evidence(self, units: list[str] | None = None) -> list[Submission]:
+        """Archived evidence files that name a criterion, with their unit (of ``units`` only, if given)."""
+        sql = ("SELECT * FROM submissions WHERE kind = ? AND status = ? AND unit_code IS NOT NULL "
+               "AND criterion IS NOT NULL")
+        out: list[Submission] = []
+        for chunk in _chunks(units):
+            rows = self.db.execute(sql + _among(chunk) + " ORDER BY id", (EVIDENCE, ARCHIVED, *(chunk or ())))
+            out.extend(_row(r) for r in rows)
+        return sorted(out, key=lambda s: s.id)
+
+    def input_marks(self) -> dict[str, tuple]:
+        """unit -> a mark of its current self-assessment and evidence (how many archived, the newest id): the
+        mark changes whenever one of them is archived, replaced or set aside.  Reads only current rows."""
+        marks: dict[str, tuple] = {}
+        for unit, kind, count, newest in self.db.execute(
+                "SELECT unit_code, kind, COUNT(*), MAX(id) FROM submissions WHERE kind IN (?, ?) AND status = ? "
+                "AND unit_code IS NOT NULL GROUP BY unit_code, kind", (WORKBOOK, EVIDENCE, ARCHIVED)):
+            marks[unit] = marks.get(unit, ()) + ((kind, count, newest),)
+        return marks
+
+    def newest_input_at(self) -> str | None:
+        """When the newest self-assessment, evidence file or survey entry still archived was processed."""
+        return self.db.execute("SELECT MAX(processed_at) FROM submissions WHERE kind IN (?, ?, ?) AND status = ?",
+                               (WORKBOOK, EVIDENCE, SURVEY_ENTRY, ARCHIVED)).fetchone()[0]
+
+    def letters_owed(self) -> list[Submission]:
+        """Lists and workbooks (and quarantined files of a known unit) that have no letter yet."""
         return [_row(r) for r in self.db.execute(
-            "SELECT * FROM submissions WHERE kind = ? AND status = ? AND unit_code IS NOT NULL "
-            "AND criterion IS NOT NULL ORDER BY id", (EVIDENCE, ARCHIVED))]
+            "SELECT * FROM submissions WHERE feedback_path IS NULL AND unit_code IS NOT NULL "
+            "AND status NOT IN (?, ?) AND (kind IN (?, ?) OR status = ?) ORDER BY id",
+            (DUPLICATE, PROCESSING, RESPONDENT_LIST, WORKBOOK, QUARANTINED))]
+
+    def entries_to_import(self) -> list[Submission]:
+        """Survey entry workbooks archived (or superseded in the same pass) and not imported yet, oldest first."""
+        return [_row(r) for r in self.db.execute(
+            "SELECT * FROM submissions WHERE kind = ? AND status IN (?, ?) AND verdict IS NULL ORDER BY id",
+            (SURVEY_ENTRY, ARCHIVED, SUPERSEDED))]
 
     def attempt(self, sub_id: int, step: int = 1) -> int:
         """Count one more attempt at processing a claim (``step=-1``: take one back); how many there are."""

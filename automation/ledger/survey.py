@@ -50,6 +50,11 @@ class SurveyStore:
     def has_answers(self) -> bool:
         return self.db.execute("SELECT COUNT(*) FROM survey_forms").fetchone()[0] > 0
 
+    def version(self) -> tuple:
+        """Changes whenever a sample is drawn or answers are imported."""
+        return tuple(self.db.execute("SELECT (SELECT MAX(id) FROM survey_samples), (SELECT MAX(id) FROM survey_imports), "
+                                     "(SELECT COUNT(*) FROM survey_forms)").fetchone())
+
     def has_imports(self) -> bool:
         return self.db.execute("SELECT COUNT(*) FROM survey_imports").fetchone()[0] > 0
 

@@ -125,23 +125,31 @@ def compute_table(table: Table, framework: Framework, settings: Settings) -> Tab
     return table
 
 
-def rebuild_table(settings: Settings, framework: Framework, own: dict, evidence: dict, existing: Table | None,
-                  surveys: dict | None) -> Table:
-    """The table from each unit's self-assessment (``own``: unit code -> SelfAssessment) and evidence
-    (``evidence``: (unit, criterion) -> [(file name, link)]), the council's input kept from ``existing``, and
-    the survey points of ``surveys`` (unit code -> UnitSurvey) where answers were imported."""
-    typed = {(r.unit_code, r.code): r for r in existing.rows} if existing else {}
+def unit_rows(unit, framework: Framework, sa, evidence: dict, typed: dict) -> list[Row]:
+    """One unit's rows: its self-assessment ``sa`` (or None), its evidence ((unit, criterion) -> links) and the
+    council's input kept from ``typed`` ((unit, criterion) -> Row)."""
     rows = []
-    for unit in settings.units:
-        sa = own.get(unit.code)
-        for c in framework.scored:
-            prev = typed.get((unit.code, c.code))
-            line = sa.lines.get(c.code) if sa else None
-            rows.append(Row(unit.code, unit.full_name, c.code, c.content, c.max_points,
-                            self_score=line.self_score if line else None,
-                            appraised=prev.appraised if prev else None, comment=prev.comment if prev else "",
-                            evidence=evidence.get((unit.code, c.code), []),
-                            evidence_text=line.evidence if line else ""))
+    for c in framework.scored:
+        prev = typed.get((unit.code, c.code))
+        line = sa.lines.get(c.code) if sa else None
+        rows.append(Row(unit.code, unit.full_name, c.code, c.content, c.max_points,
+                        self_score=line.self_score if line else None,
+                        appraised=prev.appraised if prev else None, comment=prev.comment if prev else "",
+                        evidence=evidence.get((unit.code, c.code), []),
+                        evidence_text=line.evidence if line else ""))
+    return rows
+
+
+def council_typed(existing: Table | None) -> dict[tuple[str, str], Row]:
+    """(unit, criterion) -> the row of ``existing`` that holds what the council typed there."""
+    return {(r.unit_code, r.code): r for r in existing.rows} if existing else {}
+
+
+def assemble_table(settings: Settings, rows_by_unit: dict[str, list[Row]], existing: Table | None,
+                   surveys: dict | None) -> Table:
+    """The table of every unit's rows, in the order of the settings, with the survey points kept from
+    ``existing`` and those of ``surveys`` (unit code -> UnitSurvey) where answers were imported."""
+    rows = [r for unit in settings.units for r in rows_by_unit.get(unit.code, [])]
     survey = dict(existing.survey) if existing else {}
     table = Table(rows, survey)
     if surveys:  # imported answers decide the survey points of the sampled units
@@ -150,3 +158,13 @@ def rebuild_table(settings: Settings, framework: Framework, own: dict, evidence:
             unit = settings.units.by_code(code)
             table.survey_notes.extend(f"{unit.full_name if unit else code}: {w}" for w in us.warnings)
     return table
+
+
+def rebuild_table(settings: Settings, framework: Framework, own: dict, evidence: dict, existing: Table | None,
+                  surveys: dict | None) -> Table:
+    """The table from each unit's self-assessment (``own``: unit code -> SelfAssessment) and evidence
+    (``evidence``: (unit, criterion) -> [(file name, link)]), the council's input kept from ``existing``, and
+    the survey points of ``surveys`` (unit code -> UnitSurvey) where answers were imported."""
+    typed = council_typed(existing)
+    return assemble_table(settings, {u.code: unit_rows(u, framework, own.get(u.code), evidence, typed)
+                                     for u in settings.units}, existing, surveys)
