@@ -124,6 +124,13 @@ class Submissions:
             out.extend(_row(r) for r in rows)
         return sorted(out, key=lambda s: s.id)
 
+    def archived(self, *kinds: str) -> list[Submission]:
+        """The archived submissions of ``kinds`` that belong to a unit (the current ones, not the history)."""
+        marks = ", ".join("?" * len(kinds))
+        return [_row(r) for r in self.db.execute(
+            f"SELECT * FROM submissions WHERE kind IN ({marks}) AND status = ? AND unit_code IS NOT NULL ORDER BY id",
+            (*kinds, ARCHIVED))]
+
     def input_marks(self) -> dict[str, tuple]:
         """unit -> a mark of its current self-assessment and evidence (how many archived, the newest id): the
         mark changes whenever one of them is archived, replaced or set aside.  Reads only current rows."""

@@ -18,8 +18,8 @@ from automation import clock, files
 from automation.formats.excel import put_text
 from automation.config import Settings
 from automation.ledger.db import LEDGER_NAME, Ledger
-from automation.ledger.records import (ARCHIVED, EVIDENCE, KIND_DEADLINES, KIND_NAMES, REPORT, RESPONDENT_LIST,
-                                     WORKBOOK, Submission)
+from automation.ledger.records import (EVIDENCE, KIND_DEADLINES, KIND_NAMES, REPORT, RESPONDENT_LIST,
+                                       WORKBOOK, Submission)
 
 STATUS_FOLDER = ("outbox", "trang-thai")
 SHEET_UNITS = "TrangThai"
@@ -114,9 +114,7 @@ class UnitStatus:
 def _current(ledger: Ledger) -> dict[tuple[str, str], list[Submission]]:
     """(unit, kind) -> current submissions: the archived highest version; evidence: every archived file."""
     out: dict[tuple[str, str], list[Submission]] = {}
-    for s in ledger.submissions.all():
-        if s.status != ARCHIVED or not s.unit_code or s.kind not in EXPECTED_KINDS:
-            continue
+    for s in ledger.submissions.archived(*EXPECTED_KINDS):
         out.setdefault((s.unit_code, s.kind), []).append(s)
     for key, subs in out.items():
         subs.sort(key=lambda s: (s.version or 0, s.id))
