@@ -130,3 +130,40 @@ def table(widths_mm: Sequence[float], rows: Iterable[str], *, borders: bool | No
                      "</w:tblCellMar>")
     grid = "".join(f'<w:gridCol w:w="{twips_mm(w)}"/>' for w in widths_mm)
     return f"<w:tbl><w:tblPr>{''.join(props)}{_TBL_LOOK}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+
+
+# --- bodies built once with python-docx, filled many times as text ---------------------------------------
+
+_MARK = "cchc-mark"
+
+
+def body_xml(document_element) -> str:
+    """The body content of a python-docx document element (``doc.element``) as XML text with prefix ``w:``
+    and no namespace declarations, without the final ``w:sectPr``."""
+    from lxml import etree  # noqa: PLC0415
+
+    body = document_element.find(f"{{{document_element.nsmap['w']}}}body")
+    start, end = etree.ProcessingInstruction(_MARK, "start"), etree.ProcessingInstruction(_MARK, "end")
+    body.insert(0, start)
+    if len(body) > 1 and body[-1].tag.endswith("}sectPr"):
+        body[-1].addprevious(end)
+    else:
+        body.append(end)
+    try:
+        text = etree.tostring(document_element, encoding="unicode")
+    finally:
+        body.remove(start)
+        body.remove(end)
+    return text.split(f"<?{_MARK} start?>", 1)[1].split(f"<?{_MARK} end?>", 1)[0]
+
+
+def split_fields(xml: str, names: Iterable[str]) -> list[str]:
+    """``xml`` cut around every ``w:t`` whose whole text is ``{name}`` for one of ``names``: literal XML at
+    even positions, the field names at odd ones (see :func:`fill_fields`)."""
+    pattern = re.compile(r"(?<=>)\{(%s)\}(?=</w:t>)" % "|".join(re.escape(n) for n in names))
+    return pattern.split(xml)
+
+
+def fill_fields(pieces: list[str], values: dict[str, str]) -> str:
+    """The XML of :func:`split_fields` with each field's text replaced by ``values[name]`` (escaped)."""
+    return "".join(escape(values[p]) if i % 2 else p for i, p in enumerate(pieces))
