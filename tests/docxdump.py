@@ -1,8 +1,9 @@
 """A structural dump of a .docx, to compare a document written one way with the same document written another.
 
-For every part of the package: the Word parts that carry content (document, headers, footers) as a walk over paragraphs and tables, each paragraph with its text, its paragraph
-properties and, per run, the run's text, properties and other children; each table with its properties,
-grid, rows and cells (recursively); the section properties.  Properties are compared as canonical XML
+For every part of the package: the Word parts that carry content (document, headers, footers) as a walk
+over paragraphs and tables, each paragraph with its text, its paragraph properties and, per run, the run's
+text, properties and other children; each table with its properties, grid, rows and cells (recursively);
+the section properties.  Properties are compared as canonical XML
 (C14N), so attribute order and namespace prefixes do not matter, but every attribute value does.  Other
 parts are compared by the SHA-256 of their canonical XML (or bytes); the core properties' dates, which
 python-docx sets from the clock, are left out.

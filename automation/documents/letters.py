@@ -186,7 +186,8 @@ def _problem_table(problems: list[Problem]) -> str:
 def _cell_run(text: str, *, bold: bool | None = None) -> str:
     """A run of the problem table: always ``xml:space="preserve"`` (as the prototype row copy wrote it)."""
     props = ("<w:b/>" if bold else "") + f'<w:sz w:val="{TABLE_PT * 2}"/>'
-    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{dx.escape(xml_text(text, one_line=True))}</w:t></w:r>'
+    text = dx.escape(xml_text(text, one_line=True))
+    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
 
 
 def _package():

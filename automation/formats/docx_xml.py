@@ -69,7 +69,8 @@ def run(text: str, *, size: float | None = None, bold: bool | None = None, itali
     u = "" if underline is None else '<w:u w:val="single"/>' if underline else '<w:u w:val="none"/>'
     props = (_flag("b", bold) + _flag("i", italic) + (f'<w:color w:val="{color}"/>' if color else "")
              + (f'<w:sz w:val="{round(size * 2)}"/>' if size is not None else "") + u)
-    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else '<w:rPr/>'}{_content(xml_text(text, one_line=one_line))}</w:r>"
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else "<w:rPr/>"  # docx_write.run always writes one
+    return f"<w:r>{rpr}{_content(xml_text(text, one_line=one_line))}</w:r>"
 
 
 def ppr(*, align: str | None = None, before: float | None = 0, after: float | None = 0,
