@@ -13,7 +13,8 @@ parts it changes and nothing else:
   and put in place of the document's body, each header and footer re-parsed as python-docx loads a part,
   the core properties rendered; then the package written with those parts replaced.
 
-Contexts hold plain values and :class:`docxtpl.RichText`; pictures and sub-documents (which need the
+The footnotes are rendered once (docxtpl renders them once per section, which only differs when a value
+itself holds a Jinja tag).  Contexts hold plain values and :class:`docxtpl.RichText`; pictures and sub-documents (which need the
 template's python-docx document at render time) are not supported, as the tool's contexts never use them.
 """
 
