@@ -2,8 +2,10 @@
 
 One .docx per letter, laid out after Decree 30/2020 (domain.md §5): A4 portrait, margins 20/20/30/15 mm,
 Times New Roman in every font slot (no theme fonts), body 14 pt, the header table of issuing body and
-national motto, the place/date line in italics, and "Nơi nhận" at the foot.  The letter is saved to a
-temporary ``.~cchc-*.docx`` next to its final name and moved into place with :func:`os.replace`.
+national motto, the place/date line in italics, and "Nơi nhận" at the foot.  The package without its body is
+built once a run with python-docx and kept (:mod:`automation.formats.docx_package`); each letter's body is
+written as one piece of XML (:mod:`automation.formats.docx_xml`).  The letter is saved to a temporary
+``.~cchc-*.docx`` next to its final name and moved into place with :func:`os.replace`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 
 from automation.config import Settings
 from automation.formats import docx_write as dw
-from automation.formats.docx_write import CENTER, JUSTIFY, LEFT
+from automation.formats import docx_xml as dx
+from automation.formats.docx_package import Package, cached, default_template_key
+from automation.formats.docx_write import xml_text
 from automation.ledger.records import KIND_DEADLINES, KIND_FOLDERS, KIND_NAMES, Submission
 from automation.problems import Problem, Severity, verdict
 from automation.units import Unit
@@ -29,10 +33,10 @@ VERDICTS = {"accepted": "ĐẠT", "accepted_with_warnings": "ĐẠT, có lưu ý
 PROBLEM_HEADERS = ("STT", "Nội dung", "Vị trí", "Cách khắc phục")
 PROBLEM_WIDTHS_MM = (15, 64, 38, 48)  # 165 mm = 210 - 30 (left) - 15 (right)
 WHOLE_DOCUMENT = "Toàn văn bản"
+CENTER, JUSTIFY, LEFT = "center", "justify", "left"
 # every run of a letter has its size written out and its text on one line (file names, damaged documents)
-_run = partial(dw.run, size=BODY_PT, one_line=True)
-_para = partial(dw.para, size=BODY_PT, one_line=True)
-_lines = partial(dw.cell_lines, size=BODY_PT, one_line=True)
+_run = partial(dx.run, size=BODY_PT, one_line=True)
+_lines = partial(dx.cell_lines, size=BODY_PT, one_line=True)
 
 
 def write_feedback(folder: Path, submission: Submission, unit: Unit, problems: list[Problem],
@@ -44,10 +48,10 @@ def write_feedback(folder: Path, submission: Submission, unit: Unit, problems: l
     added rather than overwriting an existing letter.
     """
     now = now or dt.datetime.now()
-    doc = _new_document()
-    _letter(doc, submission, unit, problems, settings, unicode_copy, now, replaced_by)
+    package = _package()
+    document = package.document_xml(_letter(submission, unit, problems, settings, unicode_copy, now, replaced_by))
     target = unique_path(Path(folder) / f"{feedback_stem(submission, now)}.docx")
-    return atomic_save(target, lambda tmp: doc.save(str(tmp)))
+    return atomic_save(target, lambda tmp: package.write(tmp, {"word/document.xml": document}))
 
 
 def feedback_stem(submission: Submission, now: dt.datetime) -> str:
@@ -95,24 +99,28 @@ def _where(p: Problem) -> str:
 
 # ------------------------------------------------------------------------------------------ the letter
 
-def _letter(doc, sub: Submission, unit: Unit, problems: list[Problem], settings: Settings,
-            unicode_copy: Path | None, now: dt.datetime, replaced_by: Submission | None = None) -> None:
+def _letter(sub: Submission, unit: Unit, problems: list[Problem], settings: Settings,
+            unicode_copy: Path | None, now: dt.datetime, replaced_by: Submission | None = None) -> str:
+    """The body of the letter, as WordprocessingML."""
     auth, to = settings.authority, addressee(unit)
     office = auth.standing_office
+    out = [dx.table((62, 103), [
+        dx.row([dx.cell(62, _lines([(auth.issuing_body.upper(), {"size": 13}),
+                                    (office.upper(), {"size": 13, "bold": True})])),
+                dx.cell(103, _lines([("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 12, "bold": True}),
+                                     ("Độc lập - Tự do - Hạnh phúc", {"size": 13, "bold": True, "underline": True})]))]),
+        dx.row([dx.cell(62), dx.cell(103, _lines([(date_line(auth.place_name, now.date()),
+                                                   {"italic": True, "before": 6})]))])], borders=False)]
 
-    head = dw.table(doc, (62, 103), borders=False, rows=2)
-    _lines(head.cell(0, 0), [(auth.issuing_body.upper(), {"size": 13}),
-                             (office.upper(), {"size": 13, "bold": True})])
-    _lines(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 12, "bold": True}),
-                             ("Độc lập - Tự do - Hạnh phúc", {"size": 13, "bold": True, "underline": True})])
-    _lines(head.cell(1, 1), [(date_line(auth.place_name, now.date()), {"italic": True, "before": 6})])
+    def para(text: str, *, bold=None, italic=None, align=None, before=0, after=0, indent=False) -> None:
+        out.append(dx.para(_run(text, bold=bold, italic=italic), align=align, before=before, after=after,
+                           indent=indent))
 
-    _para(doc, "PHIẾU PHẢN HỒI", bold=True, align=CENTER, before=18)
-    _para(doc, f"Kết quả tiếp nhận và kiểm tra hồ sơ Chỉ số CCHC năm {settings.year}", bold=True,
-          align=CENTER, after=12)
-    _para(doc, f"Kính gửi: {to}.", align=CENTER, after=12)
+    para("PHIẾU PHẢN HỒI", bold=True, align=CENTER, before=18)
+    para(f"Kết quả tiếp nhận và kiểm tra hồ sơ Chỉ số CCHC năm {settings.year}", bold=True, align=CENTER, after=12)
+    para(f"Kính gửi: {to}.", align=CENTER, after=12)
 
-    _para(doc, f"{office} đã tiếp nhận hồ sơ của {to} như sau:", indent=True, after=6, align=JUSTIFY)
+    para(f"{office} đã tiếp nhận hồ sơ của {to} như sau:", indent=True, after=6, align=JUSTIFY)
     kind = KIND_NAMES.get(sub.kind, KIND_NAMES["unknown"])
     items = [f"Tên tệp: {sub.original_name}",
              f"Loại hồ sơ: {kind}" + (f" (lần gửi thứ {sub.version})" if sub.version else "")]
@@ -122,65 +130,75 @@ def _letter(doc, sub: Submission, unit: Unit, problems: list[Problem], settings:
     if when:
         items.append("Thời điểm nhận: " + ", ".join(when))
     for i, item in enumerate(items):
-        _para(doc, f"- {item}" + ("." if i == len(items) - 1 else ";"), indent=True, after=6, align=JUSTIFY)
+        para(f"- {item}" + ("." if i == len(items) - 1 else ";"), indent=True, after=6, align=JUSTIFY)
 
     if replaced_by is not None:
-        _para(doc, f"Lưu ý: hồ sơ này đã được thay thế bằng {_version_words(replaced_by)}; {office} dùng lần gửi "
-                   "mới để thẩm định, kết quả kiểm tra lần gửi đó được thông báo trong phiếu phản hồi riêng.",
-              indent=True, after=6, align=JUSTIFY, italic=True)
+        para(f"Lưu ý: hồ sơ này đã được thay thế bằng {_version_words(replaced_by)}; {office} dùng lần gửi "
+             "mới để thẩm định, kết quả kiểm tra lần gửi đó được thông báo trong phiếu phản hồi riêng.",
+             indent=True, after=6, align=JUSTIFY, italic=True)
     verdict = verdict_of(sub, problems)
-    _para(doc, f"Kết quả kiểm tra: {VERDICTS[verdict]}", bold=True, indent=True, after=6)
+    para(f"Kết quả kiểm tra: {VERDICTS[verdict]}", bold=True, indent=True, after=6)
     ordered = sorted(problems, key=lambda p: p.severity is not Severity.ERROR)
     if ordered:
         errors = sum(p.severity is Severity.ERROR for p in ordered)
         counts = ", ".join(f"{n} {label}" for n, label in ((errors, "lỗi"), (len(ordered) - errors, "cảnh báo"))
                            if n)
-        _para(doc, f"Chi tiết ({counts}; lỗi phải sửa, cảnh báo đề nghị xem lại):", indent=True, after=6)
-        _problem_table(doc, ordered)
+        para(f"Chi tiết ({counts}; lỗi phải sửa, cảnh báo đề nghị xem lại):", indent=True, after=6)
+        out.append(_problem_table(ordered))
     else:
-        _para(doc, "Hồ sơ đáp ứng các yêu cầu kiểm tra, không phát hiện lỗi.", indent=True, after=6,
-              align=JUSTIFY)
+        para("Hồ sơ đáp ứng các yêu cầu kiểm tra, không phát hiện lỗi.", indent=True, after=6, align=JUSTIFY)
 
     if unicode_copy is not None:
-        _para(doc, f"{office} đã chuyển danh sách sang bảng mã Unicode, phông chữ Times New Roman "
-                   f"(tệp “{Path(unicode_copy).name}”). Đề nghị {to} kiểm tra, chỉnh sửa (nếu cần) "
-                   "và gửi lại bản này.", indent=True, before=6, after=6, align=JUSTIFY)
+        para(f"{office} đã chuyển danh sách sang bảng mã Unicode, phông chữ Times New Roman "
+             f"(tệp “{Path(unicode_copy).name}”). Đề nghị {to} kiểm tra, chỉnh sửa (nếu cần) "
+             "và gửi lại bản này.", indent=True, before=6, after=6, align=JUSTIFY)
 
     if verdict == "rejected" and replaced_by is None:
         by = "trước hạn nêu trên" if sub.on_time and timeliness else "trong thời gian sớm nhất"
         closing = f"Đề nghị {to} kiểm tra, hoàn thiện và gửi lại {by}./."
     else:
         closing = f"{office} thông báo để {to} biết./."
-    _para(doc, closing, indent=True, before=6, after=12, align=JUSTIFY)
+    para(closing, indent=True, before=6, after=12, align=JUSTIFY)
 
-    foot = dw.table(doc, (80, 85), borders=False)
-    _lines(foot.cell(0, 0), [("Nơi nhận:", {"size": 12, "bold": True, "italic": True}),
-                             ("- Như trên;", {"size": 11}), ("- Lưu: VT.", {"size": 11})], align=LEFT)
-    _lines(foot.cell(0, 1), [(office.upper(), {"size": BODY_PT, "bold": True})], align=CENTER)
-
-
-def _problem_table(doc, problems: list[Problem]) -> None:
-    """One row per problem, copied from a formatted prototype row; the header row repeats on every page."""
-    table = dw.table(doc, PROBLEM_WIDTHS_MM, borders=True, rows=2, header_rows=1)
-    proto = table.rows[1]
-    for cell, text in zip(table.rows[0].cells, PROBLEM_HEADERS):
-        _lines(cell, [(text, {"size": TABLE_PT, "bold": True})], align=CENTER)
-    dw.keep_row_together(proto)
-    for i, cell in enumerate(proto.cells):
-        p = _lines(cell, [], align=CENTER if i == 0 else None)
-        if i == 1:
-            _run(p, "·", size=TABLE_PT, bold=True)  # severity label
-        _run(p, "·", size=TABLE_PT)
-    rows = ((str(n), f"{p.severity.label}: ", p.message, _where(p), p.fix) for n, p in enumerate(problems, 1))
-    dw.rows_from_prototype(table, proto, rows)
+    out.append(dx.table((80, 85), [dx.row([
+        dx.cell(80, _lines([("Nơi nhận:", {"size": 12, "bold": True, "italic": True}),
+                            ("- Như trên;", {"size": 11}), ("- Lưu: VT.", {"size": 11})], align=LEFT)),
+        dx.cell(85, _lines([(office.upper(), {"size": BODY_PT, "bold": True})], align=CENTER))])], borders=False))
+    return "".join(out)
 
 
-def _new_document():
-    """A blank A4 portrait document on the Decree 30 base: Times New Roman 14 pt, Vietnamese, 1.1 lines, page
-    numbers centred in the top margin from page 2."""
-    doc = dw.new_document(size_pt=BODY_PT, line_spacing=1.1, header_mm=10)
-    dw.page_numbers(doc.sections[0])
-    return doc
+def _problem_table(problems: list[Problem]) -> str:
+    """A header row repeated on every page, then one row per problem that never breaks across pages."""
+    w = PROBLEM_WIDTHS_MM
+    head = dx.row([dx.cell(width, _lines([(text, {"size": TABLE_PT, "bold": True})], align=CENTER))
+                   for width, text in zip(w, PROBLEM_HEADERS)], header=True)
+
+    def text_cell(i: int, runs: str) -> str:
+        return dx.cell(w[i], dx.para(runs, align=CENTER if i == 0 else None))
+
+    rows = [dx.row([text_cell(0, _cell_run(str(n))),
+                    text_cell(1, _cell_run(f"{p.severity.label}: ", bold=True) + _cell_run(p.message)),
+                    text_cell(2, _cell_run(_where(p))), text_cell(3, _cell_run(p.fix))], cant_split=True)
+            for n, p in enumerate(problems, 1)]
+    return dx.table(w, [head, *rows], borders=True)
+
+
+def _cell_run(text: str, *, bold: bool | None = None) -> str:
+    """A run of the problem table: always ``xml:space="preserve"`` (as the prototype row copy wrote it)."""
+    props = ("<w:b/>" if bold else "") + f'<w:sz w:val="{TABLE_PT * 2}"/>'
+    text = dx.escape(xml_text(text, one_line=True))
+    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _package():
+    """The letter's package without its body, kept for the run: Times New Roman 14 pt, Vietnamese, 1.1 lines,
+    page numbers centred in the top margin from page 2 (built with python-docx on first use)."""
+    def build():
+        doc = dw.new_document(size_pt=BODY_PT, line_spacing=1.1, header_mm=10)
+        dw.page_numbers(doc.sections[0])
+        return Package.from_document(doc)
+
+    return cached(("feedback-letter", default_template_key()), build)
 
 
 # ------------------------------------------------------------------------------------------ every letter owed

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from automation.documents.compiled import compiled
 from automation.formats.docx_write import xml_chars
 from automation.problems import CchcError
 from automation.files import atomic_save
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 SHIPPED_TEMPLATES = shipped_templates()
 _MAX_SNIPPET = 160
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
 
 # characters XML 1.0 forbids (a vertical tab pasted from Word, a stray NUL, a lone surrogate…): a value holding
 # one would make docxtpl's recovering parser drop text silently, so docx_write.xml_chars removes them from every
@@ -117,6 +119,11 @@ def _template_class():
                     patched.pop(next(iter(patched)))
                 patched[src_xml] = out
             return out
+
+        def resolve_listing(self, xml):
+            # docxtpl's regular expressions only turn tabs, \a, newlines and form feeds inside w:t into XML:
+            # without any of them they give the XML back unchanged (after 60 000 substitutions for a notice)
+            return super().resolve_listing(xml) if _LISTING_CHARS.search(xml) else xml
 
         def render_xml_part(self, src_xml, part, context, jinja_env=None):
             try:
@@ -228,22 +235,24 @@ def describe_error(exc: BaseException, source: str | None = None, part: str | No
 # --- rendering -------------------------------------------------------------------------------------------
 
 def render_docx(template: Path, context: dict, target: Path) -> Path:
-    """Render ``template`` with ``context`` into ``target`` (written atomically: temp file + ``os.replace``)."""
+    """Render ``template`` with ``context`` into ``target`` (written atomically: temp file + ``os.replace``).
+
+    The template is parsed once and kept while the file is unchanged (:mod:`automation.documents.compiled`)."""
     import jinja2  # noqa: PLC0415
 
     template, target = Path(template), Path(target)
     if not template.is_file():
         raise CchcError("template.missing", template=template.name, paths=str(template.parent))
-    tpl = _template_class()(str(template))
     try:
-        tpl.render(context, jinja_env())
+        tpl = compiled(template, _template_class())
+        parts = tpl.render(context, jinja_env())
     except jinja2.TemplateError as exc:
         raise CchcError("template.error", template=template.name, detail=describe_error(exc)) from None
     except CchcError:
         raise
     except Exception as exc:  # docxtpl/python-docx: not a Word file, broken XML, a bad filter argument…
         raise CchcError("template.error", template=template.name, detail=_other(exc)) from None
-    return atomic_save(target, lambda tmp: tpl.save(str(tmp)), durable=True)
+    return atomic_save(target, lambda tmp: tpl.package.write(tmp, parts), durable=True)
 
 
 def _other(exc: BaseException) -> str:
@@ -302,7 +311,7 @@ def template_variables(template: Path) -> set[str]:
     template = Path(template)
     env = jinja_env()
     try:
-        parts = _parts(_template_class()(str(template)))
+        parts = _parts(compiled(template, _template_class()).tpl)
     except Exception as exc:
         raise CchcError("template.error", template=template.name, detail=_other(exc)) from None
     used: set[str] = set()

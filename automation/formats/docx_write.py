@@ -7,8 +7,9 @@ the document defaults, of Normal and of every style that names a font, with the 
 (``w:asciiTheme`` …) removed because a theme reference beats a literal font name; the size in the defaults
 and in Normal; the language; the default paragraph spacing; the page and its margins.
 
-The paragraph, run, table and row helpers below are the ones the feedback letters, the blank forms, the
-survey forms, the demo's sample lists and ``tools/make_templates.py`` build with.  Text put into a run goes
+The paragraph, run, table and row helpers below are the ones the blank forms, the survey form (built once a
+run), the demo's sample lists and ``tools/make_templates.py`` build with; :mod:`automation.formats.docx_xml`
+writes the same elements as text for the documents written many times (the feedback letters).  Text put into a run goes
 through :func:`xml_text` (NFC, without the characters XML 1.0 cannot hold), so a damaged file name or a
 stray vertical tab pasted from Word never makes python-docx refuse the document.
 
@@ -17,7 +18,6 @@ Format layer: python-docx, lxml and the package's base modules only; no settings
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterable, Sequence
 
@@ -330,20 +330,3 @@ def repeat_header(row) -> None:
 def keep_row_together(row) -> None:
     """``row`` never breaks across two pages."""
     _row_flag(row, "w:cantSplit", _AFTER_CANT_SPLIT)
-
-
-def rows_from_prototype(table, prototype, rows: Iterable[Sequence[str]]) -> None:
-    """Replace the formatted row ``prototype`` of ``table`` by one copy per item of ``rows``, whose texts
-    fill the copy's ``w:t`` elements in document order (through ``xml_text(one_line=True)``).
-
-    Copying the XML of one row is linear in the number of rows, where python-docx's ``add_row`` re-reads the
-    grid at every call.
-    """
-    proto, t_tag, space = prototype._tr, qn("w:t"), qn("xml:space")
-    for values in rows:
-        tr = copy.deepcopy(proto)
-        for t, value in zip(tr.iter(t_tag), values):
-            t.text = xml_text(value, one_line=True)
-            t.set(space, "preserve")
-        proto.addprevious(tr)
-    table._tbl.remove(proto)

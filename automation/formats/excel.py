@@ -15,8 +15,8 @@ def put_text(cell, value: str) -> None:
     cell.data_type = "s"
 
 
-def append_row(ws, values: list) -> None:
-    """``ws.append(values)`` with every string written as text, never as a formula.
+def append_row(ws, values: list) -> int:
+    """``ws.append(values)`` with every string written as text, never as a formula; returns the row's number.
 
     The row just appended is found through the counter ``append`` keeps, never ``ws.max_row`` or ``ws[row]``
     (each scans every stored cell: appending N rows would cost N², 73 s for the entry workbook of 150 units)."""
@@ -25,3 +25,4 @@ def append_row(ws, values: list) -> None:
     for col, value in enumerate(values, start=1):
         if isinstance(value, str):
             put_text(ws.cell(row=row, column=col), value)
+    return row

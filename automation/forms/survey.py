@@ -2,22 +2,20 @@
 
 * ``<unit slug>/phieu-dieu-tra-<unit slug>-<year>.docx``: every form of the unit in one A4 portrait document,
   one form per sampled person, separated by page breaks, Times New Roman everywhere.  One form is built once
-  with python-docx; each person's form is a deep copy of its XML with the person's fields filled in.
+  with python-docx and kept as XML text; each person's form is that text with the person's fields filled in,
+  written into the package of a blank document kept for the run (:mod:`automation.formats.docx_package`).
 * ``nhap-phieu-<year>.xlsx``: sheet ``NhapPhieu``, one row per sampled person and one drop-down column per
   question (the six answers), sheet ``CauHoi`` listing the questions.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -27,6 +25,8 @@ from automation import vntext
 from automation.config import Settings
 from automation.files import Saved, atomic_save, save_editable
 from automation.formats import docx_write as dw
+from automation.formats import docx_xml as dx
+from automation.formats.docx_package import Package, cached, default_template_key
 from automation.ledger import Ledger, open_ledger
 from automation.formats.docx_write import CENTER as _CENTER, JUSTIFY as _JUSTIFY, LEFT as _LEFT
 from automation.formats.excel import append_row
@@ -85,14 +85,14 @@ def write_survey_forms(outbox: Path, settings: Settings, questions: QuestionSet,
     folder = Path(outbox) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     groups = _groups(settings, people)
-    proto = _prototype(settings, questions) if groups else []
-    doc = _base_document()  # one document, its body refilled for each unit
+    form = _prototype(settings, questions) if groups else []
+    package = _package()
     files = []
     for g in groups:
         path = folder / g.slug / f"phieu-dieu-tra-{g.slug}-{settings.year}.docx"
         path.parent.mkdir(exist_ok=True)
-        _fill(doc, proto, g)
-        files.append(_atomic(path, doc.save))
+        document = package.document_xml(_forms_xml(form, g))
+        files.append(_atomic(path, lambda tmp, xml=document: package.write(tmp, {"word/document.xml": xml})))
     entry = _atomic(folder / f"nhap-phieu-{settings.year}.xlsx", _entry_workbook(questions, groups).save)
     return SurveyFormsResult(folder, files, entry, kept)
 
@@ -125,6 +125,15 @@ def _base_document():
     return doc
 
 
+def _package():
+    """The package of a unit's file without its body, kept for the run."""
+    return cached(("survey-forms", default_template_key()), lambda: Package.from_document(_base_document()))
+
+
+_PAGE_BREAK = ('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:rPr><w:sz '
+               'w:val="2"/></w:rPr></w:pPr><w:r><w:rPr><w:sz w:val="2"/></w:rPr><w:br w:type="page"/></w:r></w:p>')
+
+
 # the form's tables: fixed widths, left-aligned, 1 mm of padding inside each cell; borders=True draws the lines
 _table = partial(dw.table, align=None, cell_margins_mm=1)
 
@@ -138,9 +147,9 @@ def _para(container, runs, *, size=13, align=None, before=0, after=0, first=Fals
                underline=("u" in flags) or None)
 
 
-def _prototype(settings: Settings, questions: QuestionSet) -> list:
-    """The body elements of one form, with ``{field}`` runs where each person's details go, and last a
-    paragraph holding a page break (put between forms)."""
+def _prototype(settings: Settings, questions: QuestionSet) -> list[str]:
+    """One form built with python-docx, as XML cut around the ``{field}`` runs where each person's details go
+    (:func:`docx_xml.split_fields`)."""
     doc = _base_document()
     head = _table(doc, (80, 95))
     issuer = _clean(settings.authority.issuing_body).upper()
@@ -173,30 +182,17 @@ def _prototype(settings: Settings, questions: QuestionSet) -> list:
                 _para(cell, [(str(r) if c == 0 else BOX, "")], size=11 if c == 0 else 14, align=_CENTER, first=True)
     _para(doc, [("Xin trân trọng cảm ơn!", "bi")], align=_CENTER, before=8, after=8)
     _para(doc, [("Người khảo sát: ……………………………………………   Ngày khảo sát: ……/……/…………", "")], size=12)
-    page_break = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" '
-                           'w:lineRule="auto"/><w:rPr><w:sz w:val="2"/></w:rPr></w:pPr><w:r><w:rPr><w:sz '
-                           'w:val="2"/></w:rPr><w:br w:type="page"/></w:r></w:p>')
-    return [el for el in doc.element.body if el.tag != qn("w:sectPr")] + [page_break]
+    return dx.split_fields(dx.body_xml(doc.element), (*PERSON_LABELS, "unit"))
 
 
-def _fill(doc, proto: list, group: _Group) -> None:
-    """Make the body of ``doc`` a copy of the form for each person of ``group``."""
-    body = doc.element.body
-    sect = body.sectPr
-    body.clear()  # cheap, unlike removing the previous unit's elements one by one
-    body.append(sect)
-    t_tag, form, page_break = qn("w:t"), proto[:-1], proto[-1]
-    marked = [any((t.text or "").startswith("{") for t in el.iter(t_tag)) for el in form]
-    for n, person in enumerate(group.people):
-        values = {"{%s}" % f: _clean(getattr(person, f)) or _BLANK for f in PERSON_LABELS}
-        values["{unit}"] = group.place
-        if n:
-            sect.addprevious(copy.deepcopy(page_break))
-        for el, has_fields in zip(form, marked):
-            el = copy.deepcopy(el)
-            for t in el.iter(t_tag) if has_fields else ():
-                t.text = values.get(t.text, t.text)
-            sect.addprevious(el)
+def _forms_xml(form: list[str], group: _Group) -> str:
+    """The body of the unit's file: the form of each person of ``group``, a page break between two."""
+    forms = []
+    for person in group.people:
+        values = {f: _clean(getattr(person, f)) or _BLANK for f in PERSON_LABELS}
+        values["unit"] = group.place
+        forms.append(dx.fill_fields(form, values))
+    return _PAGE_BREAK.join(forms)
 
 
 # --- the entry workbook (Excel) -------------------------------------------------------------------
@@ -210,8 +206,8 @@ def _entry_workbook(questions: QuestionSet, groups: list[_Group]):
     _head(ws)
     for g in groups:
         for person in g.people:
-            append_row(ws, [_clean(person.form_code), g.code, g.name, _clean(person.name)])
-            ws.cell(ws.max_row, 1).number_format = ws.cell(ws.max_row, 2).number_format = "@"  # "09079" stays
+            row = append_row(ws, [_clean(person.form_code), g.code, g.name, _clean(person.name)])
+            ws.cell(row, 1).number_format = ws.cell(row, 2).number_format = "@"  # "09079" stays
     rows, first, last = ws.max_row, get_column_letter(len(ENTRY_HEADERS) + 1), get_column_letter(ws.max_column)
     if rows > 1 and codes:
         dv = DataValidation(type="list", formula1=_answer_list(wb), allow_blank=True, showErrorMessage=True,

@@ -18,6 +18,7 @@ from docx.shared import Mm, Pt
 
 from automation.config import default_settings
 from automation.formats.convert import find_soffice
+from automation.formats.docx_package import Package
 from automation.formats.word import read_docx
 from automation.documents.letters import date_line, feedback_stem, write_feedback
 from automation.files import TEMP_PREFIX
@@ -248,11 +249,11 @@ def test_failed_save_leaves_no_temp_file_and_keeps_old_letters(tmp_path, setting
     first = write(tmp_path, settings, kim_xa)
     before = first.read_bytes()
 
-    def broken_save(self, path):
+    def broken_save(self, path, replace=None):
         Path(path).write_bytes(b"PK\x03\x04 half a zip")
         raise OSError("disk full")
 
-    monkeypatch.setattr(docx.document.Document, "save", broken_save)
+    monkeypatch.setattr(Package, "write", broken_save)
     with pytest.raises(OSError, match="disk full"):
         write(tmp_path, settings, kim_xa)
     folder = first.parent

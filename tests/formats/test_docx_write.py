@@ -178,19 +178,6 @@ def test_table_borders_widths_and_rows():
     assert len(grid.rows[0]._tr.trPr) == 2  # flags are set once
 
 
-def test_rows_from_a_prototype():
-    doc = dw.new_document()
-    table = dw.table(doc, (15, 150), rows=2, borders=True, header_rows=1)
-    proto = table.rows[1]
-    for cell in proto.cells:
-        dw.run(dw.para(cell), "·", size=13)
-    dw.rows_from_prototype(table, proto, [(str(n), f"Lỗi số {n}\x0b(dòng {n})") for n in range(1, 151)])
-    rows = table.rows
-    assert len(rows) == 151
-    assert [c.text for c in rows[150].cells] == ["150", "Lỗi số 150 (dòng 150)"]
-    assert rows[1].cells[1].paragraphs[0].runs[0].font.size.pt == 13
-
-
 # --- what LibreOffice shows -----------------------------------------------------------------------------------
 
 @pytest.mark.libreoffice
