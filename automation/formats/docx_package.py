@@ -40,8 +40,12 @@ class _Member:
     deflated: bytes
 
 
+FAST_ABOVE = 256 * 1024  # a part this large (a unit's 30 survey forms) is deflated at level 1: 4x faster
+
+
 def _member(name: str, data: bytes) -> _Member:
-    c = zlib.compressobj(6, zlib.DEFLATED, -15)  # zipfile's default level, raw deflate as in a zip
+    # zipfile's default level for the small parts, level 1 for the large ones; raw deflate as in a zip
+    c = zlib.compressobj(1 if len(data) > FAST_ABOVE else 6, zlib.DEFLATED, -15)
     return _Member(name.encode("utf-8"), zlib.crc32(data), len(data), c.compress(data) + c.flush())
 
 
