@@ -75,6 +75,7 @@ class Desk(Filing):
         self.archive = ws.archive
         self.quarantine = ws.quarantine
         self.lock = ws.lock()
+        self.office = None  # a resident LibreOffice (cchc watch sets one) for passes with few legacy files
         self.remember_places()
 
     def rel(self, path: Path) -> str:
@@ -274,7 +275,7 @@ class Desk(Filing):
         unexpectedly, each file alone, so only the file that fails gets no report (None)."""
         try:
             reports = check_paths([c.path for c in fresh], self.settings, progress=progress, hints=hints,
-                                  keep_converted=conversions, lo_workdir=self.ws.libreoffice)
+                                  keep_converted=conversions, lo_workdir=self.ws.libreoffice, office=self.office)
             return list(zip(fresh, reports))
         except Exception as exc:
             if is_storage_fault(exc):
@@ -284,7 +285,7 @@ class Desk(Filing):
         for c in fresh:
             try:
                 rep, = check_paths([c.path], self.settings, hints=hints, keep_converted=conversions,
-                                   lo_workdir=self.ws.libreoffice)
+                                   lo_workdir=self.ws.libreoffice, office=self.office)
             except Exception as exc:
                 if is_storage_fault(exc):
                     raise
