@@ -37,7 +37,10 @@ _SHEET_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".xlt", ".xltx", ".xltm", ".ods", "
 _TARGET = {"word": "docx", "sheet": "xlsx"}
 SHEET_ROWS_FLOOR = 2000  # a workbook's sheets are read this far at least (a self-assessment of many criteria)
 LIST_READ_FACTOR = 10  # a table's rows are read up to this many times the list size ([list] size), then counted
-BATCH_FROM_FILES = 8  # this many legacy files or more: one batch process even when a resident LibreOffice runs
+# this many legacy files or more: one batch process even when a resident LibreOffice runs. Measured
+# (bench/bench_resident.py, 2 cores): the resident takes ~0.09 s a .doc, a batch process ~1.2 s to start then
+# ~0.07 s a .doc, so they cross at about 60 files; below 30 the resident is clearly faster.
+BATCH_FROM_FILES = 30
 
 
 @dataclass

@@ -137,6 +137,7 @@ class ResidentOffice:
     start_timeout_s = 60.0  # LibreOffice starting, including its restart on a fresh profile
     ping_timeout_s = 5.0
     retry_after_s = 300.0  # after a failed start, the batch process is used for this long before trying again
+    recycle_after = 500  # conversions by one listener before a fresh one (LibreOffice's memory only grows)
 
     def __init__(self, soffice: str, workdir: Path | None = None):
         self.soffice = soffice
@@ -147,6 +148,7 @@ class ResidentOffice:
         self._lock = threading.Lock()
         self._closed = False
         self._retry_at = 0.0
+        self._converted = 0  # by the running listener
         self._finalizer = weakref.finalize(self, _shutdown, self._state)
 
     @property
@@ -186,6 +188,7 @@ class ResidentOffice:
             request = {"op": "convert", "src": str(indir / name), "filter": filter_name,
                        "dst": str(outdir / (Path(name).stem + "." + ext))}
             reply = self._proc.ask(request, timeout_s)
+            self._converted += 1
             if reply is None:
                 log.warning("resident LibreOffice: %s not converted in %g s; restarting it", name, timeout_s)
                 self._stop()
@@ -213,6 +216,8 @@ class ResidentOffice:
     # --- the processes -------------------------------------------------------------------------------
     def _ready(self) -> None:
         """A listener that answers: started on first need, restarted when dead or hung."""
+        if self._proc is not None and self._converted >= self.recycle_after:
+            self._stop()
         if self._proc is not None:
             if self._proc.office.poll() is None:
                 reply = self._proc.ask({"op": "ping"}, self.ping_timeout_s)
@@ -242,6 +247,7 @@ class ResidentOffice:
                                         env=_clean_env())
         self._state["proc"] = proc = _Worker(office, worker)
         self.starts += 1
+        self._converted = 0
         url = f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext"
         reply = None
         if proc.send({"op": "connect", "url": url, "timeout": self.start_timeout_s}):

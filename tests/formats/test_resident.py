@@ -132,6 +132,16 @@ def test_started_on_need_and_restarted_after_sigkill(legacy, office, tmp_path):
         assert _parts(again) == _parts(first)
 
 
+def test_a_listener_is_recycled_after_many_conversions(legacy, office, tmp_path):
+    office.recycle_after = 2
+    with Converter(workdir=tmp_path / "lo", limits=LIMITS, engine=office) as conv:
+        conv.convert_many([legacy["doc"], legacy["rtf"]], "docx")  # a batch is not cut in two
+        pid = office.pid()
+        assert office.starts == 1
+        assert "Nguyễn" in _docx_text(conv.convert(legacy["doc"], "docx"))
+    assert office.starts == 2 and not _alive(pid)
+
+
 def test_a_hung_listener_is_found_before_use(legacy, office, tmp_path):
     """A stopped soffice.bin does not answer the health check: it is killed and a new one converts the file."""
     office.ping_timeout_s = 1.0

@@ -13,30 +13,15 @@ import pytest
 from automation.config import init_workspace, load_settings
 from automation.formats import resident, soffice_proc
 from automation.formats.convert import Converter, find_soffice
-from automation.ledger.db import LEDGER_NAME, Ledger
 from tests.builders import list_document
+from tests.formats.test_resident import _spy_soffice
+from tests.intake.test_watch_conditions import _final, _wait
 
 SOFFICE = find_soffice()
 pytestmark = [pytest.mark.libreoffice,
               pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed"),
               pytest.mark.skipif(SOFFICE is not None and resident.find_uno_python(SOFFICE) is None,
                                  reason="no Python with the uno module (Debian: python3-uno)")]
-
-
-def _final(ws: Path) -> list:
-    if not (ws / LEDGER_NAME).exists():
-        return []
-    with Ledger(ws / LEDGER_NAME) as ledger:
-        return [s for s in ledger.submissions.all() if s.status != "processing"]
-
-
-def _wait(cond, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.1)
-    return cond()
 
 
 def test_watch_converts_a_dropped_doc_with_the_resident_office(tmp_path, monkeypatch):
@@ -49,20 +34,14 @@ def test_watch_converts_a_dropped_doc_with_the_resident_office(tmp_path, monkeyp
                     encoding="utf-8")
     with Converter(workdir=tmp_path / "lo") as conv:
         doc = shutil.copyfile(conv.convert(list_document(tmp_path / "ds.docx"), "doc"), tmp_path / "ds.doc")
-    used, batches = [], []
-    real_run, real_start = resident.ResidentOffice.run, soffice_proc.start
+    used, real_run = [], resident.ResidentOffice.run
 
     def run(office, names, *a, **kw):
         used.append((office, list(names)))
         return real_run(office, names, *a, **kw)
 
-    def start(args, *a, **kw):
-        if "--convert-to" in args:
-            batches.append(args)
-        return real_start(args, *a, **kw)
-
     monkeypatch.setattr(resident.ResidentOffice, "run", run)
-    monkeypatch.setattr(soffice_proc, "start", start)
+    batches = _spy_soffice(monkeypatch)
     stop = threading.Event()
     thread = threading.Thread(target=watch, args=(load_settings(ws), stop), daemon=True)
     thread.start()
@@ -72,7 +51,7 @@ def test_watch_converts_a_dropped_doc_with_the_resident_office(tmp_path, monkeyp
         part = ws / "inbox" / "DS Kim Xá.doc.part"
         part.write_bytes(doc.read_bytes())
         os.replace(part, ws / "inbox" / "DS Kim Xá.doc")
-        assert _wait(lambda: len(_final(ws)) == 1), "the .doc was never recorded"
+        assert _wait(lambda: len(_final(ws)) == 1, timeout=60), "the .doc was never recorded"
         office = used[0][0]
         pid, root = office.pid(), office.root
         assert pid and soffice_proc.processes_on([root]) == [pid]
@@ -86,3 +65,33 @@ def test_watch_converts_a_dropped_doc_with_the_resident_office(tmp_path, monkeyp
     assert len(used) == 1 and batches == []  # the resident converted it; no batch process ran
     assert soffice_proc.processes_on([root]) == [] and not root.exists()  # closed with the watcher
     assert list((ws / ".libreoffice").iterdir()) == []
+
+
+def test_many_legacy_files_go_to_one_batch_process(tmp_path, monkeypatch):
+    """Below BATCH_FROM_FILES legacy files a check uses the resident office; from it on, one batch process; the
+    reports are the same either way."""
+    from automation.check import check_paths, pipeline
+    from automation.config import default_settings
+    from automation.formats.convert import resident_office
+
+    monkeypatch.setattr(pipeline, "BATCH_FROM_FILES", 2)  # real LibreOffice either way; 2 files keep it short
+    docs = []
+    with Converter(workdir=tmp_path / "lo") as conv:
+        for unit in ("Kim Xá", "Yên Bình"):
+            src = list_document(tmp_path / f"ds {unit}.docx", heading=(f"UBND XÃ {unit.upper()}", "DANH SÁCH"))
+            docs.append(Path(shutil.copyfile(conv.convert(src, "doc"), tmp_path / f"ds {unit}.doc")))
+    used, real_run = [], resident.ResidentOffice.run
+    monkeypatch.setattr(resident.ResidentOffice, "run", lambda office, names, *a, **kw: (
+        used.append(list(names)), real_run(office, names, *a, **kw))[1])
+    batches = _spy_soffice(monkeypatch)
+    settings = default_settings()
+    with resident_office(tmp_path / "lo") as office:
+        one = check_paths(docs[:1], settings, lo_workdir=tmp_path / "lo", office=office)
+        assert len(used) == 1 and batches == []
+        both = check_paths(docs, settings, lo_workdir=tmp_path / "lo", office=office)
+        assert len(used) == 1 and len(batches) == 1
+    alone = check_paths(docs[:1], settings, lo_workdir=tmp_path / "lo")
+    for reports in (one, both, alone):
+        assert reports[0].kind == "respondent_list" and reports[0].respondents == 30  # read from the conversion
+    assert [p.message for p in one[0].problems] == [p.message for p in alone[0].problems] \
+        == [p.message for p in both[0].problems]
