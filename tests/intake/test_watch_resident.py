@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 import time
 from pathlib import Path
@@ -95,3 +96,38 @@ def test_many_legacy_files_go_to_one_batch_process(tmp_path, monkeypatch):
         assert reports[0].kind == "respondent_list" and reports[0].respondents == 30  # read from the conversion
     assert [p.message for p in one[0].problems] == [p.message for p in alone[0].problems] \
         == [p.message for p in both[0].problems]
+
+
+def _processes_under(folder: Path) -> list[int]:
+    needle = os.fsencode(str(folder))
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if needle in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_cchc_watch_stopped_leaves_no_libreoffice(tmp_path):
+    """The real command: a .doc dropped, a resident listener running on the workspace's folder; Ctrl+C; none left."""
+    from tests.intake.test_watch_conditions import _stop, _watch, _workspace
+
+    ws = _workspace(tmp_path / "ws")
+    with Converter(workdir=tmp_path / "lo") as conv:
+        doc = shutil.copyfile(conv.convert(list_document(tmp_path / "ds.docx"), "doc"), tmp_path / "ds.doc")
+    proc = _watch(ws)
+    try:
+        time.sleep(1.5)
+        part = ws / "inbox" / "DS Kim Xá.doc.part"
+        part.write_bytes(doc.read_bytes())
+        os.replace(part, ws / "inbox" / "DS Kim Xá.doc")
+        assert _wait(lambda: len(_final(ws)) == 1, timeout=60), "the .doc was never recorded"
+        assert _processes_under(ws / ".libreoffice")  # the listener stays for the next file
+    finally:
+        _stop(proc)
+    assert proc.returncode == 0
+    assert _processes_under(ws / ".libreoffice") == [] and list((ws / ".libreoffice").iterdir()) == []
+    assert [s.status for s in _final(ws)] == ["archived"]
