@@ -11,7 +11,8 @@ Converted files live in the converter's private folder, which is deleted by :met
 hands down (the workspace's LibreOffice folder; the system temp folder outside a workspace) and named after this
 process, so that a command killed mid-conversion leaves nothing for ever: :func:`automation.formats.soffice_proc.sweep`
 removes it at the start of the next command, and LibreOffice itself dies with the process (see that module).
-A converter is not thread-safe; use one per worker.
+A converter is not thread-safe; use one per worker. ``cchc watch`` gives its converters a resident LibreOffice
+(:mod:`automation.formats.resident`) as their *engine*: the same staging and checks, without a start-up per pass.
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ class Converter:
                     statuses[name] = self._run([name], indir, outdir, target_ext, self.timeout_s)  # retry alone
                     problem = self._check(name, outdir, target_ext)
                 if problem and statuses[name] is None:
-                        problem = f"quá thời gian chuyển đổi ({self.timeout_s:g} giây)".replace(".", ",")
+                    problem = f"quá thời gian chuyển đổi ({self.timeout_s:g} giây)".replace(".", ",")
                 if problem:
                     results[staged[name]] = FileRejected("file.conversion_failed", detail=problem)
                 else:
