@@ -16,7 +16,7 @@ import shutil
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from automation.check.fonts import decode_legacy
 from automation.check.report import FileReport
@@ -27,6 +27,9 @@ from automation.formats.sniff import FileKind, sniff
 from automation.problems import CchcError, FileRejected, Problem, problem
 from automation.units import Unit
 
+if TYPE_CHECKING:
+    from automation.formats.resident import ResidentOffice
+
 log = logging.getLogger(__name__)
 
 _MACRO_WORD_SUFFIXES = {".docm", ".dotm"}
@@ -34,6 +37,10 @@ _SHEET_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".xlt", ".xltx", ".xltm", ".ods", "
 _TARGET = {"word": "docx", "sheet": "xlsx"}
 SHEET_ROWS_FLOOR = 2000  # a workbook's sheets are read this far at least (a self-assessment of many criteria)
 LIST_READ_FACTOR = 10  # a table's rows are read up to this many times the list size ([list] size), then counted
+# this many legacy files or more: one batch process even when a resident LibreOffice runs. Measured
+# (bench/bench_resident.py, 2 cores): the resident takes ~0.09 s a .doc, a batch process ~1.2 s to start then
+# ~0.07 s a .doc, so they cross at about 60 files; below 30 the resident is clearly faster.
+BATCH_FROM_FILES = 30
 
 
 @dataclass
@@ -43,6 +50,7 @@ class Batch:
     keep_converted: Path | None = None  # copy LibreOffice's outputs here (they outlive the batch)
     progress: Callable[[FileReport], None] | None = None  # called once per file, when it is checked
     lo_workdir: Path | None = None  # where LibreOffice works (the workspace's folder for it; None: system temp)
+    office: ResidentOffice | None = None  # a resident LibreOffice (cchc watch) for batches of few legacy files
     kept: list[Path] = field(default_factory=list)  # the copies made in keep_converted
     stack: ExitStack = field(default_factory=ExitStack)
 
@@ -84,7 +92,8 @@ def identify(batch: Batch, reports: list[FileReport]) -> None:
 
 def convert(batch: Batch, reports: list[FileReport]) -> None:
     """Legacy files (.doc, .rtf, .odt, web pages, .xls, .ods) to .docx/.xlsx: one LibreOffice process per
-    target format for the whole batch."""
+    target format for the whole batch, or the resident LibreOffice when there is one and the files are few
+    (fewer than :data:`BATCH_FROM_FILES`: for many, one process that starts once is faster)."""
     legacy = [r for r in reports if not r.done and r.sniffed.needs_conversion]
     if not legacy:
         return
@@ -92,8 +101,9 @@ def convert(batch: Batch, reports: list[FileReport]) -> None:
 
     settings = batch.settings
     try:
+        engine = batch.office if len(legacy) < BATCH_FROM_FILES else None
         conv = batch.stack.enter_context(Converter(timeout_s=settings.limits.conversion_timeout_s,
-                                                   workdir=batch.lo_workdir, limits=settings.limits))
+                                                   workdir=batch.lo_workdir, limits=settings.limits, engine=engine))
     except CchcError as exc:  # LibreOffice missing: every legacy file gets the message
         for rep in legacy:
             rep.stop(exc.problem)
@@ -191,16 +201,18 @@ def _list_format_problem(rep: FileReport, settings: Settings) -> Problem | None:
 
 
 def check_paths(paths: list[Path], settings: Settings, progress=None, hints: dict[Path, Unit] | None = None,
-                keep_converted: Path | None = None, lo_workdir: Path | None = None) -> list[FileReport]:
+                keep_converted: Path | None = None, lo_workdir: Path | None = None,
+                office: ResidentOffice | None = None) -> list[FileReport]:
     """Run :data:`STAGES` over ``paths``; one report per file, in order.
 
     ``hints`` gives the unit of a file already known from elsewhere (the inbox subfolder it came in);
     ``keep_converted`` is a folder where LibreOffice's .docx/.xlsx of each legacy file are kept
     (``report.converted``), so the file need never be converted again; ``lo_workdir`` is the folder LibreOffice
-    works in (:func:`automation.workspace.libreoffice_dir`; None: the system temp folder).
+    works in (:func:`automation.workspace.libreoffice_dir`; None: the system temp folder); ``office`` a resident
+    LibreOffice to convert few legacy files with (:func:`automation.formats.convert.resident_office`).
     """
     reports = [FileReport(Path(p)) for p in paths]
-    batch = Batch(settings, hints or {}, keep_converted, progress, lo_workdir)
+    batch = Batch(settings, hints or {}, keep_converted, progress, lo_workdir, office=office)
     with batch.stack:
         for stage in STAGES:
             stage(batch, reports)

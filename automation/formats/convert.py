@@ -11,11 +11,13 @@ Converted files live in the converter's private folder, which is deleted by :met
 hands down (the workspace's LibreOffice folder; the system temp folder outside a workspace) and named after this
 process, so that a command killed mid-conversion leaves nothing for ever: :func:`automation.formats.soffice_proc.sweep`
 removes it at the start of the next command, and LibreOffice itself dies with the process (see that module).
-A converter is not thread-safe; use one per worker.
+A converter is not thread-safe; use one per worker. ``cchc watch`` gives its converters a resident LibreOffice
+(:mod:`automation.formats.resident`) as their *engine*: the same staging and checks, without a start-up per pass.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import weakref
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from automation.formats import lodefaults, soffice_proc
 from automation.formats.limits import Limits
+from automation.formats.resident import ResidentOffice, ResidentUnavailable
 from automation.formats.altchunk import alt_chunk_page
 from automation.formats.sniff import FileKind, looks_like_mhtml, sniff
 from automation.formats.textsniff import html_as_utf8, mhtml_html
@@ -52,6 +55,7 @@ _FAMILY = {"docx": "word", "doc": "word", "xlsx": "sheet", "xls": "sheet", "pdf"
 _SUFFIX = {FileKind.DOCX: ".docx", FileKind.XLSX: ".xlsx", FileKind.ODT: ".odt", FileKind.ODS: ".ods",
            FileKind.DOC: ".doc", FileKind.XLS: ".xls", FileKind.RTF: ".rtf", FileKind.HTML: ".html"}
 MAX_FILES_PER_PROCESS = 400  # keeps the command line far below Windows' 32 767 characters
+log = logging.getLogger(__name__)
 
 
 def find_soffice() -> str | None:
@@ -71,6 +75,14 @@ def libreoffice_available() -> bool:
     return find_soffice() is not None
 
 
+def resident_office(workdir: Path | None = None) -> ResidentOffice | None:
+    """A resident LibreOffice for a long-running command (``cchc watch``), not started yet; None without LibreOffice.
+
+    ``workdir`` as for :class:`Converter`. Pass it as ``engine=`` to the Converters it should serve; close it."""
+    soffice = find_soffice()
+    return ResidentOffice(soffice, workdir) if soffice else None
+
+
 def _mhtml_to_html(src: Path, dst: Path) -> bool:
     """Write the HTML part of an MHTML "single file web page" to ``dst`` (LibreOffice reads MHTML as plain text)."""
     page = mhtml_html(src.read_bytes())
@@ -84,12 +96,15 @@ class Converter:
 
     Outputs are written inside that folder and deleted by :meth:`close`: copy what you keep first. The folder is
     made under ``workdir`` (None: the system temp folder). ``limits`` (for sniffing inputs and outputs) default to
-    the built-in settings.
+    the built-in settings. ``engine``: a running :class:`~automation.formats.resident.ResidentOffice` to convert
+    with instead of a new process per batch (the batch process is used should it fail to start); everything else,
+    staging, checks, neutralising, is the same.
     """
 
     per_file_s = 2.0  # extra batch time allowed per file
 
-    def __init__(self, timeout_s: float = 60.0, workdir: Path | None = None, limits: Limits | None = None):
+    def __init__(self, timeout_s: float = 60.0, workdir: Path | None = None, limits: Limits | None = None,
+                 engine: ResidentOffice | None = None):
         self.soffice = find_soffice()
         if self.soffice is None:
             raise CchcError("tool.libreoffice_missing")
@@ -101,7 +116,9 @@ class Converter:
         self.root = soffice_proc.make_root(workdir)
         self.profile = self.root / "profile"
         self._batches = 0
-        self._probe_fonts: dict[FileKind, dict | None] = {}  # what LibreOffice writes for a source naming no font
+        self.engine = engine
+        # what LibreOffice writes for a source naming no font (kept by a resident engine for its whole life)
+        self._probe_fonts: dict[FileKind, dict | None] = engine.probe_fonts if engine is not None else {}
         self._cleanup = weakref.finalize(self, soffice_proc.remove_root, self.root)
 
     def __enter__(self) -> Converter:
@@ -153,17 +170,17 @@ class Converter:
         for start in range(0, len(names), MAX_FILES_PER_PROCESS):
             chunk = names[start:start + MAX_FILES_PER_PROCESS]
             extra = list(probes.values()) if start == 0 else []  # probes ride in the first process
-            status = self._run(chunk + extra, indir, outdir, target_ext,
-                               self.timeout_s + self.per_file_s * len(chunk))
+            statuses, alone = self._convert(chunk + extra, indir, outdir, target_ext,
+                                            self.timeout_s + self.per_file_s * len(chunk))
             if extra:
                 self._read_probes(probes, outdir)
             for name in chunk:
                 problem = self._check(name, outdir, target_ext)
-                if problem and status is not True:  # the batch timed out or crashed: retry this file alone
-                    alone = self._run([name], indir, outdir, target_ext, self.timeout_s)
+                if problem and not alone and statuses[name] is not True:  # the batch timed out or crashed
+                    statuses[name] = self._run([name], indir, outdir, target_ext, self.timeout_s)  # retry alone
                     problem = self._check(name, outdir, target_ext)
-                    if problem and alone is None:
-                        problem = f"quá thời gian chuyển đổi ({self.timeout_s:g} giây)".replace(".", ",")
+                if problem and statuses[name] is None:
+                    problem = f"quá thời gian chuyển đổi ({self.timeout_s:g} giây)".replace(".", ",")
                 if problem:
                     results[staged[name]] = FileRejected("file.conversion_failed", detail=problem)
                 else:
@@ -227,6 +244,18 @@ class Converter:
         else:
             shutil.copyfile(src, indir / name)
         return name, sniffed.kind
+
+    def _convert(self, names: list[str], indir: Path, outdir: Path, target_ext: str,
+                 timeout: float) -> tuple[dict[str, bool | None], bool]:
+        """Per name: True = done (which proves nothing), False = failed or crashed, None = timed out; and whether
+        each file was converted alone (the resident engine, one file at a time, each under ``timeout_s``)."""
+        if self.engine is not None:
+            try:
+                return self.engine.run(names, indir, outdir, _TARGETS[target_ext][0], self.timeout_s), True
+            except ResidentUnavailable as exc:
+                log.warning("resident LibreOffice unavailable (%s): converting with a batch process", exc)
+                self.engine = None
+        return dict.fromkeys(names, self._run(names, indir, outdir, target_ext, timeout)), False
 
     def _run(self, names: list[str], indir: Path, outdir: Path, target_ext: str, timeout: float) -> bool | None:
         """Run one soffice process: True = exited 0 (which proves nothing), False = crashed, None = timed out."""

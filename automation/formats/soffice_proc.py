@@ -216,14 +216,19 @@ def run(args: list[str], cwd: Path, log, timeout: float, temp: Path | None = Non
     return code
 
 
-def start(args: list[str], cwd: Path, log, temp: Path | None = None) -> subprocess.Popen:
-    """Start one LibreOffice process in its own group, tied to this process's life (temporary folder ``temp``)."""
-    env = dict(os.environ)
+def start(args: list[str], cwd: Path, log, temp: Path | None = None, pipes: bool = False,
+          env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start one LibreOffice process in its own group, tied to this process's life (temporary folder ``temp``).
+
+    ``pipes``: its stdin and stdout are pipes to this process (a worker talking over them), not nothing and the log;
+    ``env``: its environment (default: this process's)."""
+    env = dict(os.environ if env is None else env)
     if temp is not None:
         env.update(TMPDIR=str(temp), TMP=str(temp), TEMP=str(temp))
     if Path(args[0]).name == "soffice.bin":
         env["SAL_ENABLE_FILE_LOCKING"] = "1"  # what the soffice script sets
-    kw: dict = {"cwd": cwd, "env": env, "stdin": subprocess.DEVNULL, "stdout": log, "stderr": log}
+    kw: dict = {"cwd": cwd, "env": env, "stdin": subprocess.PIPE if pipes else subprocess.DEVNULL,
+                "stdout": subprocess.PIPE if pipes else log, "stderr": log}
     if sys.platform == "win32":
         kw["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | 0x08000000  # + CREATE_NO_WINDOW
     else:
@@ -255,6 +260,7 @@ def kill_tree(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
     except subprocess.SubprocessError:
         pass
+    _release(proc)
 
 
 def _die_with_parent():

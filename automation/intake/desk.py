@@ -76,6 +76,7 @@ class Desk(Filing):
         self.quarantine = ws.quarantine
         self.lock = ws.lock()
         self._swept = False  # the archive, quarantine and letters walked for temporary files once per desk
+        self.office = None  # a resident LibreOffice (cchc watch sets one) for passes with few legacy files
         self.remember_places()
 
     def rel(self, path: Path) -> str:
@@ -279,7 +280,7 @@ class Desk(Filing):
         unexpectedly, each file alone, so only the file that fails gets no report (None)."""
         try:
             reports = check_paths([c.path for c in fresh], self.settings, progress=progress, hints=hints,
-                                  keep_converted=conversions, lo_workdir=self.ws.libreoffice)
+                                  keep_converted=conversions, lo_workdir=self.ws.libreoffice, office=self.office)
             return list(zip(fresh, reports))
         except Exception as exc:
             if is_storage_fault(exc):
@@ -289,7 +290,7 @@ class Desk(Filing):
         for c in fresh:
             try:
                 rep, = check_paths([c.path], self.settings, hints=hints, keep_converted=conversions,
-                                   lo_workdir=self.ws.libreoffice)
+                                   lo_workdir=self.ws.libreoffice, office=self.office)
             except Exception as exc:
                 if is_storage_fault(exc):
                     raise

@@ -80,7 +80,8 @@ def watch(desk: Desk, follow_up: Callable[[PassResult], None] | None, stop: thre
     Before each pass the desk checks its workspace, inbox and ledger are still the ones it opened; if not,
     watching ends and True is returned (the caller opens the new ones).  A storage fault (disk full,
     read-only folder) stops that pass only: ``on_problem`` is told, the files stay claimed or in the inbox,
-    and a later pass finishes them."""
+    and a later pass finishes them.  A pass with few legacy files converts them with a resident LibreOffice,
+    started on the first such file and closed when watching ends."""
     from automation.intake.watcher import InboxWatcher  # noqa: PLC0415 (watchdog)
 
     settings = desk.settings
@@ -122,5 +123,13 @@ def watch(desk: Desk, follow_up: Callable[[PassResult], None] | None, stop: thre
                            polling_interval_s=settings.inbox.polling_interval_s,
                            tick_s=min(1.0, settings.inbox.stable_window_s / 2), rescan_s=settings.inbox.rescan_s,
                            needs_tick=lambda: tracker.pending() > 0 or bool(busy and busy()))
-    watcher.run(signal)
+    from automation.formats.convert import resident_office  # noqa: PLC0415 (started on the first legacy file)
+
+    desk.office = resident_office(desk.ws.libreoffice)
+    try:
+        watcher.run(signal)
+    finally:
+        if desk.office is not None:
+            desk.office.close()  # no LibreOffice outlives the watcher
+        desk.office = None
     return signal.replaced
