@@ -6,7 +6,7 @@ import unicodedata
 
 from automation.problems import CATALOG
 
-HEAVY = ("lxml", "docx", "docxtpl", "openpyxl", "xlwings", "watchdog", "olefile", "msoffcrypto")
+HEAVY = ("lxml", "docx", "docxtpl", "openpyxl", "xlwings", "watchdog", "olefile", "msoffcrypto", "python_calamine")
 
 
 def test_help_imports_nothing_heavy():

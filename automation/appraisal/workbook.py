@@ -10,17 +10,17 @@ button (XlsxWriter writes both; openpyxl only reads).
 from __future__ import annotations
 
 import io
-import warnings
 from decimal import Decimal
 from pathlib import Path
 
+from automation.appraisal.reading import read_workbook  # noqa: F401 (read here, written below)
 from automation.config import Settings
 from automation.files import atomic_save, open_in_office
 from automation.formats.xlsx_rows import RowCache, column_letter
 from automation.problems import CchcError
 from automation.workspace import Workspace
 from automation.scoring.framework import Framework
-from automation.scoring.table import TD_HEADERS, TH_HEADERS, THAM_DINH, TONG_HOP, Table, table_from_values
+from automation.scoring.table import TD_HEADERS, TH_HEADERS, THAM_DINH, TONG_HOP, Table
 
 MACRO = "TinhLai"
 BUTTON_CAPTION = "Tính lại"
@@ -38,44 +38,6 @@ def workbook_path(settings: Settings) -> Path:
 def open_in_excel(path: Path) -> bool:
     """Excel marks an open workbook with an owner file ``~$<name>``."""
     return open_in_office(path)
-
-
-def read_workbook(path: Path, framework: Framework, settings: Settings) -> Table:
-    """The workbook's two tables, read in one streaming pass; formulas typed by staff are computed by
-    the tool (a cached value is never trusted)."""
-    import openpyxl  # noqa: PLC0415
-    from automation.formats.formula import FormulaError, SheetEvaluator  # noqa: PLC0415
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    try:
-        sheets = []
-        for name in (THAM_DINH, TONG_HOP):
-            if name not in wb.sheetnames:
-                sheets.append([])
-                continue
-            values, formulas, cells = [], [], {}
-            for row in wb[name].iter_rows():
-                out = []
-                for cell in row:
-                    if cell.value is not None and hasattr(cell, "column"):
-                        cells[(cell.row, cell.column)] = cell
-                        if cell.data_type == "f":
-                            formulas.append((len(values), len(out), cell.coordinate))
-                    out.append(cell.value)
-                values.append(out)
-            if formulas:
-                ev = SheetEvaluator(cells=cells)
-                for r, c, coord in formulas:
-                    try:
-                        values[r][c] = ev.value(coord)
-                    except FormulaError:
-                        pass  # kept as typed, reported as not a number
-            sheets.append(values)
-    finally:
-        wb.close()
-    return table_from_values(sheets[0], sheets[1], framework, settings)
 
 
 def write_workbook(path: Path, table: Table, framework: Framework, settings: Settings) -> Path:

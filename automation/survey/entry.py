@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import re
 import warnings
+from itertools import islice
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 from automation import vntext
-from automation.problems import Location, Problem, problem
+from automation.problems import FileRejected, Location, Problem, problem
 from automation.survey.model import ANSWERS, ENTRY_SHEET, FORM_CODE, Question
 
 HEADER_SCAN_ROWS = 20
@@ -127,6 +128,22 @@ def _open(path: Path):
         return openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
 
 
+def _value_sheets(path: Path, formulas_ok: bool = False) -> list[tuple[str, Callable[[], Rows]]] | None:
+    """The sheets' values read with python-calamine (9× faster than openpyxl, .xls/.ods without LibreOffice);
+    None when a sheet holds a formula (it must be seen as one: an answer is typed, never computed) or the file
+    is one calamine may not read: then openpyxl reads it.  ``FileRejected`` for an unsafe or damaged file."""
+    from automation.formats.values import Unsuitable, read_values  # noqa: PLC0415
+    from automation.formats.valuescan import MAX_CELLS  # noqa: PLC0415
+
+    try:
+        book = read_values(path, max_rows=MAX_CELLS)
+    except Unsuitable:
+        return None
+    if book.formulas and not formulas_ok:
+        return None
+    return [(s.name, s.numbered) for s in book.sheets]
+
+
 def _ordered_sheets(wb) -> list:
     return sorted(wb.worksheets, key=lambda ws: not _is_entry_sheet(ws.title))
 
@@ -135,6 +152,13 @@ def _ordered_sheets(wb) -> list:
 
 def looks_like_entry_workbook(path: Path) -> bool:
     """Cheap test: a sheet (``NhapPhieu`` first) with a “Mã phiếu” header in its first rows."""
+    try:
+        sheets = _value_sheets(Path(path), formulas_ok=True)
+    except FileRejected:
+        return False
+    if sheets is not None:
+        return any(_find_form_column(row) is not None for _, rows in sheets
+                   for _n, row in islice(rows(), HEADER_SCAN_ROWS))
     try:
         wb = _open(Path(path))
     except Exception:  # not a workbook, damaged, encrypted
@@ -164,6 +188,12 @@ def read_entry_workbook(path: Path, issued: set[str], questions: list[Question])
     whose codes head the answer columns.  Valid rows are kept when others are wrong.
     """
     path = Path(path)
+    try:
+        sheets = _value_sheets(path)
+    except FileRejected as exc:  # unsafe, damaged, encrypted: the format layer's code and detail
+        return EntryImport([], [replace(exc.problem, location=Location(part=path.name))])
+    if sheets is not None:
+        return _scan(sheets, issued, questions)
     try:
         wb = _open(path)
     except Exception as exc:  # damaged or not a workbook

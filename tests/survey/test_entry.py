@@ -355,3 +355,56 @@ def test_excel_like_workbook(tmp_path):
         ("survey.bad_answer", ENTRY_SHEET, 4, "CH02")]
     assert "công thức" in result.problems[0].message and "#N/A" in result.problems[1].message
     assert looks_like_entry_workbook(path)
+
+
+# --- read with python-calamine (issue 13) ---------------------------------------------------------
+
+def _calamine_entry(tmp_path, cells):
+    import openpyxl as _ox
+
+    from automation.survey.model import ANSWERS as _ANS
+    path = tmp_path / "nhap.xlsx"
+    wb = _ox.Workbook()
+    ws = wb.active
+    ws.title = "NhapPhieu"
+    ws.append(["Mã phiếu", "Họ và tên", "CH01", "CH02"])
+    ws.append(["0907901", "Nguyễn Văn A", _ANS[0], _ANS[1]])
+    ws.append([907902, "Lê Thị B", _ANS[2], None])
+    for ref, value in cells.items():
+        ws[ref] = value
+    wb.save(path)
+    return path
+
+
+def _qs():
+    from automation.survey.questions import load_questions as _lq
+    return _lq().questions
+
+
+def test_calamine_and_openpyxl_import_alike(tmp_path):
+    from unittest import mock
+
+    from automation.survey import entry as _entry
+    path = _calamine_entry(tmp_path, {})
+    issued = {"0907901", "0907902"}
+    fast = _entry.read_entry_workbook(path, issued, _qs())
+    with mock.patch.object(_entry, "_value_sheets", return_value=None):
+        slow = _entry.read_entry_workbook(path, issued, _qs())
+    assert [(f.form_code, f.row, f.answers) for f in fast.forms] == [(f.form_code, f.row, f.answers) for f in slow.forms]
+    assert [p.code for p in fast.problems] == [p.code for p in slow.problems]
+    assert len(fast.forms) == 2 and fast.forms[1].form_code == "0907902"
+
+
+def test_a_formula_answer_is_still_refused(tmp_path):
+    from automation.survey.entry import read_entry_workbook as _read
+    path = _calamine_entry(tmp_path, {"D3": '=C3'})
+    result = _read(path, {"0907901", "0907902"}, _qs())
+    assert any(p.code == "survey.bad_answer" and "công thức" in p.message for p in result.problems)
+
+
+def test_a_truncated_entry_workbook_gives_the_problem_code(tmp_path):
+    from automation.survey.entry import read_entry_workbook as _read
+    path = _calamine_entry(tmp_path, {})
+    path.write_bytes(path.read_bytes()[:1500])
+    result = _read(path, {"0907901"}, _qs())
+    assert not result.forms and [p.code for p in result.problems] == ["file.unreadable"]
