@@ -64,13 +64,42 @@ def write_forms(outbox: Path, settings: Settings, framework: Framework, ledger: 
         return saved.path
 
     template = save(folder / f"mau-danh-sach-{settings.year}.docx", _list_template(settings).save)
+    package, name, strings = _score_package(settings, framework)
+    books = []
+    for unit in settings.units:  # one workbook saved once; per unit only B2 and B3 (shared strings) change
+        part = strings.replace(_NAME_MARK, _xml_text(unit.full_name)).replace(_CODE_MARK, _xml_text(unit.code))
+        books.append(save(folder / f"tu-cham-{unit.slug}-{settings.year}.xlsx",
+                          lambda tmp, part=part: package.write(tmp, {name: part})))
+    return FormsResult(folder, template, books, kept)
+
+
+_NAME_MARK, _CODE_MARK = b"CCHC-TEN-DON-VI-0b7e", b"CCHC-MA-DON-VI-0b7e"  # unit name, unit code
+
+
+def _score_package(settings: Settings, framework: Framework):
+    """The self-assessment workbook saved once by openpyxl with marks in B2 and B3, as a package, and the
+    name and text of the one part that holds the marks (the sheet, or the shared strings)."""
+    import io  # noqa: PLC0415
+
+    from automation.formats.docx_package import Package  # noqa: PLC0415
+
     wb = _score_workbook(settings, framework)
     ws = wb[SCORE_SHEET]
-    books = []
-    for unit in settings.units:  # one workbook, re-saved per unit: only B2 and B3 change
-        ws["B2"], ws["B3"] = unit.full_name, unit.code
-        books.append(save(folder / f"tu-cham-{unit.slug}-{settings.year}.xlsx", wb.save))
-    return FormsResult(folder, template, books, kept)
+    ws["B2"], ws["B3"] = _NAME_MARK.decode(), _CODE_MARK.decode()
+    buf = io.BytesIO()
+    wb.save(buf)
+    package = Package.from_bytes(buf.getvalue())
+    holders = [n for n, data in package.raw.items() if _NAME_MARK in data or _CODE_MARK in data]
+    if len(holders) != 1 or package.raw[holders[0]].count(_NAME_MARK) != 1 \
+            or package.raw[holders[0]].count(_CODE_MARK) != 1:
+        raise RuntimeError(f"the unit cells are not in one part of the saved workbook: {holders}")
+    return package, holders[0], package.raw[holders[0]]
+
+
+def _xml_text(text: str) -> bytes:
+    from xml.sax.saxutils import escape  # noqa: PLC0415
+
+    return escape(text).encode("utf-8")
 
 
 # --- the respondent-list template (Word) ----------------------------------------------------------

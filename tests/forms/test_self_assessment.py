@@ -222,3 +222,21 @@ def test_filled_template_is_accepted_by_the_checker(forms, settings, tmp_path):
     assert rep.problems == [] and rep.verdict == "accepted"
     assert (rep.kind, rep.unit.code, rep.respondents) == ("respondent_list", "09079", 30)
     assert [r.name for r in rep.respondent_list.respondents] == [p[1] for p in people]
+
+
+def test_a_unit_name_with_markup_characters_reads_back_as_written(tmp_path, framework):
+    """The forms are one saved workbook with each unit's name and code put in as XML text."""
+    from automation.config import init_workspace, load_settings
+
+    root = init_workspace(tmp_path / "ws")
+    toml = root / "cchc.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'type = "Thị trấn"\nname = "Vĩnh Tường"', 'type = "Thị trấn"\nname = "Vĩnh <Tường> & \\"Mới\\""'),
+                    encoding="utf-8")
+    settings = load_settings(root)
+    made = write_forms(root / "outbox", settings, framework)
+    unit = list(settings.units)[0]
+    assert unit.full_name == 'Thị trấn Vĩnh <Tường> & "Mới"'
+    wb = openpyxl.load_workbook(made.workbooks[0])
+    assert (wb["TuDanhGia"]["B2"].value, wb["TuDanhGia"]["B3"].value) == (unit.full_name, unit.code)
+    assert wb["TuDanhGia"].protection.sheet and wb["TuDanhGia"]["D5"].protection.locked is False
