@@ -5,18 +5,25 @@ each the same content.
 
 Word files are compared by their paragraphs and table cells (text, and each run's font, size, bold and
 italic), workbooks by every cell's value on every sheet, text files by their text, PDFs by ``pdftotext``.
-The ledger, LibreOffice's folders, backups and zip bytes (times, compression) are not compared.  Exit 0 when
+The ledger, LibreOffice's folders, backups and zip bytes (times, compression) are not compared, and the
+random part of a claim's name (``20211025T090000-c920afd4bf2f``) is taken as the same in both.  Exit 0 when
 everything matches, 1 otherwise, with the differences listed.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 SKIP_PARTS = {".libreoffice", "_sao-luu", "__pycache__"}
 SKIP_SUFFIXES = {".sqlite3", ".sqlite3-wal", ".sqlite3-shm", ".lock"}
+CLAIM_ID = re.compile(r"(\d{8}T\d{6})-[0-9a-f]{12}")  # a claim's random part: the same file, another run
+
+
+def _same_claims(text: str) -> str:
+    return CLAIM_ID.sub(r"\1-ID", text)
 
 
 def _docx(path: Path) -> list:
@@ -61,12 +68,12 @@ def content(path: Path):
     if suffix == ".pdf":
         return _pdf(path)
     if suffix in (".txt", ".json", ".csv", ".eml", ".toml", ".md"):
-        return path.read_text(encoding="utf-8", errors="replace")
+        return _same_claims(path.read_text(encoding="utf-8", errors="replace"))
     return path.read_bytes()
 
 
 def files(root: Path) -> dict[str, Path]:
-    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*"))
+    return {_same_claims(p.relative_to(root).as_posix()): p for p in sorted(root.rglob("*"))
             if p.is_file() and not SKIP_PARTS & set(p.relative_to(root).parts) and p.suffix not in SKIP_SUFFIXES}
 
 
