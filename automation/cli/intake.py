@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -98,13 +99,45 @@ def watch_cmd(workspace: Path | None) -> int:
             logging.getLogger("automation.status").info(line)
             click.echo(line)
 
+    restore = _stop_on_signals(stop)
     try:
         watch(settings, stop, on_result=lambda r: click.echo(present.summarise_pass(r)), extra=weekly,
               on_problem=lambda p: click.echo(present.render(p, "error" if p.severity.value == "error" else "note", fix=True), err=True))
     except KeyboardInterrupt:
         stop.set()
+    finally:
+        restore()
     click.echo("Đã dừng theo dõi.")
     return 0
+
+
+def _stop_on_signals(stop) -> Callable[[], None]:
+    """Ctrl+C, SIGTERM (a service manager stopping the watcher) and Ctrl+Break on Windows end the watch
+    cleanly: the pass under way finishes, LibreOffice is closed.  Installed explicitly, so a watcher started
+    with Ctrl+C ignored (in the background of a shell script) still stops on it; a second signal while
+    stopping interrupts at once.  Returns what puts the previous handlers back."""
+    import signal  # noqa: PLC0415
+
+    def ask(signum, frame) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {}
+    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        try:
+            previous[sig] = signal.signal(sig, ask)
+        except (ValueError, OSError):  # not the main thread, or not allowed here
+            pass
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore
 
 
 @click.command("submissions", cls=Command)

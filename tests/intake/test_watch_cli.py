@@ -47,3 +47,28 @@ def test_watch_takes_a_dropped_file(tmp_path, polling):
         out, err = proc.communicate(timeout=20)
     assert "Traceback" not in err
     assert "Đang theo dõi" in out
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+@pytest.mark.parametrize("how", ["sigterm", "sigint_ignored_at_start"])
+def test_watch_stops_cleanly_on_sigterm_and_on_ctrl_c_a_shell_had_ignored(tmp_path, how):
+    """A service manager stops the watcher with SIGTERM; a watcher started in the background of a shell script
+    inherits Ctrl+C ignored: both still end the watch cleanly (the closing line printed, exit 0)."""
+    ws = init_workspace(tmp_path / "ws")
+
+    def ignore_sigint():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    proc = subprocess.Popen([sys.executable, "-m", "automation", "watch", "--workspace", str(ws)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=ignore_sigint if how == "sigint_ignored_at_start" else None)
+    try:
+        time.sleep(1.5)
+        proc.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0 and "Traceback" not in err
+    assert "Đã dừng theo dõi." in out
