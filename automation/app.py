@@ -52,8 +52,7 @@ class Pacing:
     def catch_up(self, ws: Workspace, ledger: Ledger) -> Path | None:
         if not (self.owed and self.due()):
             return None
-        with ws.lock():
-            return self.write(ws, ledger)
+        return self.write(ws, ledger)  # the rebuild takes the workspace lock
 
 
 def follow_up(ws: Workspace, ledger: Ledger, pacing: Pacing | None = None) -> Callable:

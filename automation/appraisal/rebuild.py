@@ -53,12 +53,8 @@ def existing_input(ws: Workspace, ledger: Ledger, framework: Framework) -> Table
     if not path.exists():
         return None
     recorded = ledger.outputs.data(ws.rel(path))
-    if recorded is not None and recorded[1] is not None:
-        try:
-            if sha256_of(path) == recorded[0]:
-                return _from_council(recorded[1])
-        except OSError:
-            pass
+    if recorded is not None and recorded[1] is not None and _as_written(ws, ledger):
+        return _from_council(recorded[1])
     return read_workbook(path, framework, ws.settings)
 
 

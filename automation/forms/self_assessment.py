@@ -97,7 +97,7 @@ def _score_package(settings: Settings, framework: Framework):
 
 
 def _xml_text(text: str) -> bytes:
-    from xml.sax.saxutils import escape  # noqa: PLC0415
+    from automation.formats.docx_xml import escape  # noqa: PLC0415 (XML character data, as lxml writes it)
 
     return escape(text).encode("utf-8")
 
