@@ -17,7 +17,8 @@ from pathlib import Path
 from automation.formats.limits import Limits
 from automation.problems import ConfigError, UsageError
 from automation.resources import shipped_templates
-from automation.units import Unit, UnitRegistry
+from automation.unitfile import parse_former, read_unit_file
+from automation.units import KINDS, Unit, UnitRegistry, kind_of
 from automation import vntext
 
 CONFIG_NAME = "cchc.toml"
@@ -286,7 +287,23 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
                     timeout_s=ml.get("timeout_s", float, 60.0, _timeout), ca_file=_ca_file(ml, workspace))
     ml.finish()
 
-    raw_units = root.get("units", list)
+    units = _units(root, workspace)
+    root.finish()
+    return Settings(year=year, authority=authority, deadlines=deadlines, list_rules=rules, limits=limits,
+                    inbox=inbox, documents=documents, mail=mail, units=UnitRegistry(units), workspace=workspace)
+
+
+def _units(root: "_Reader", workspace: Path | None) -> list[Unit]:
+    """``[[units]]`` blocks, or ``[units] file = "don-vi.csv"`` (relative to the workspace)."""
+    raw_units = root.get("units", (list, dict))
+    if isinstance(raw_units, dict):
+        t = root.table("units")
+        name = t.text("file")
+        t.finish()
+        path = Path(name).expanduser()
+        if not path.is_absolute():
+            path = (workspace or Path.cwd()) / path
+        return read_unit_file(path)
     units, codes = [], set()
     for i, raw in enumerate(raw_units):
         if not isinstance(raw, dict):
@@ -297,14 +314,22 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
             raise ConfigError("config.invalid", key=f"units[{i}].code", detail=f"mã đơn vị {code} bị trùng")
         codes.add(code)
         aliases = u.get("aliases", list, [])
-        units.append(Unit(code=code, type=u.text("type"), name=u.text("name"),
-                          aliases=tuple(vntext.clean(str(x)) for x in aliases)))
+        type_word = u.text("type")
+        if not kind_of(type_word):
+            raise ConfigError("config.invalid", key=f"units[{i}].type",
+                              detail=f"“{type_word}” không phải loại đơn vị; dùng {', '.join(KINDS.values())}")
+        try:
+            former = parse_former("; ".join(str(x) for x in u.get("former", list, [])))
+        except ValueError as exc:
+            raise ConfigError("config.invalid", key=f"units[{i}].former",
+                              detail=f"đơn vị cũ “{exc}” viết không đúng dạng “Xã Kim Xá (09079)”") from None
+        units.append(Unit(code=code, type=KINDS[kind_of(type_word)], name=u.text("name"),
+                          aliases=tuple(vntext.clean(str(x)) for x in aliases),
+                          group=u.text("group", "", allow_empty=True), former=former))
         u.finish()
     if not units:
         raise ConfigError("config.invalid", key="units", detail="danh sách đơn vị trống")
-    root.finish()
-    return Settings(year=year, authority=authority, deadlines=deadlines, list_rules=rules, limits=limits,
-                    inbox=inbox, documents=documents, mail=mail, units=UnitRegistry(units), workspace=workspace)
+    return units
 
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

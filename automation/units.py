@@ -1,11 +1,13 @@
-"""The registry of units (communes, towns, wards) and name matching that survives real text."""
+"""The registry of units (communes, wards, towns, special zones) and name matching that survives real text.
+
+A unit has a kind (``xa``, ``phuong``, ``thi_tran``, ``dac_khu``: Xã, Phường, Thị trấn, Đặc khu), an optional
+ranking group and the former units merged into it (a 2025 commune is often three 2021 communes).  The list
+comes from ``[[units]]`` blocks of cchc.toml or from a CSV file (``[units] file``, :mod:`automation.unitfile`).
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from automation import vntext
 
@@ -15,12 +17,42 @@ UNIT_PREFIXES = ("xã", "thị trấn", "tt", "phường", "p", "ubnd", "ủy ba
 HIGHER_PREFIXES = ("huyện", "h", "quận", "thị xã", "tx", "thành phố", "tp", "tỉnh")
 
 
+# the kinds of commune-level unit: key -> the word written before the name
+KINDS = {"xa": "Xã", "phuong": "Phường", "thi_tran": "Thị trấn", "dac_khu": "Đặc khu"}
+_KIND_OF_TYPE = {vntext.key(t): k for k, t in KINDS.items()}
+
+
+def kind_of(type_word: str) -> str:
+    """``xa`` for "Xã", "xã", "XÃ" …; "" for a word that is no kind."""
+    return _KIND_OF_TYPE.get(vntext.key(type_word), "")
+
+
+@dataclass(frozen=True)
+class FormerUnit:
+    """A unit merged into a current one: its name as people still write it, its type and its old code."""
+
+    name: str
+    type: str = ""
+    code: str = ""
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.type} {self.name}".strip()
+
+
 @dataclass(frozen=True)
 class Unit:
     code: str
-    type: str  # "Xã", "Thị trấn", "Phường"
+    type: str  # "Xã", "Phường", "Thị trấn", "Đặc khu" (the word written before the name)
     name: str
     aliases: tuple[str, ...] = ()
+    group: str = ""  # the ranking group named in the unit list, if any
+    former: tuple[FormerUnit, ...] = ()  # the units merged into this one
+
+    @property
+    def kind(self) -> str:
+        """``xa`` | ``phuong`` | ``thi_tran`` | ``dac_khu`` ("" for a type word that is none of them)."""
+        return kind_of(self.type)
 
     @property
     def full_name(self) -> str:
@@ -67,6 +99,11 @@ class UnitRegistry:
             for name in (u.name, *u.aliases):
                 self._names.append((u, vntext.key(name).split(), vntext.ascii_key(name).split()))
         self._by_code = {u.code: u for u in self.units}
+        self._former: dict[str, list[Unit]] = {}  # former code -> the current units it went into
+        for u in self.units:
+            for f in u.former:
+                if f.code:
+                    self._former.setdefault(f.code, []).append(u)
 
     def __iter__(self):
         return iter(self.units)
@@ -76,6 +113,10 @@ class UnitRegistry:
 
     def by_code(self, code: str) -> Unit | None:
         return self._by_code.get(code)
+
+    def successors(self, former_code: str) -> list[Unit]:
+        """The current units a former unit's code went into (one, or several when it was split)."""
+        return list(self._former.get(former_code, ()))
 
     def find(self, text: str) -> Match:
         """The single unit ``text`` names, preferring names after "xã"/"thị trấn"/"TT." prefixes.
@@ -92,8 +133,7 @@ class UnitRegistry:
         def preceded_by(pos: int, prefixes: list[list[str]]) -> bool:
             return any(len(p) <= pos and toks[pos - len(p):pos] == p for p in prefixes)
 
-        prefixed: dict[str, Unit] = {}
-        bare: dict[str, Unit] = {}
+        hits: list[tuple[int, int, bool, Unit]] = []  # (start, end, after a unit prefix, unit)
         for unit, dia, asc in self._names:
             name = asc if ascii_only else dia
             n = len(name)
@@ -102,12 +142,18 @@ class UnitRegistry:
                     continue
                 if preceded_by(i, higher_pre):
                     continue
-                (prefixed if preceded_by(i, unit_pre) else bare)[unit.code] = unit
+                hits.append((i, i + n, preceded_by(i, unit_pre), unit))
+        # a longer name that contains a shorter one wins: "Tam Dương Bắc" is not also "Tam Dương"
+        hits = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and o[1] - o[0] > h[1] - h[0]
+                                           for o in hits)]
+        prefixed: dict[str, Unit] = {}
+        bare: dict[str, Unit] = {}
+        for _, _, after_prefix, unit in hits:
+            (prefixed if after_prefix else bare)[unit.code] = unit
         for tok in toks:
             if tok in self._by_code:
                 bare[tok] = self._by_code[tok]
         for found in (prefixed, bare):
-            # a longer name that contains a shorter one wins ("Vĩnh Thịnh" over a village "Thịnh")
             if len(found) == 1:
                 return Match(next(iter(found.values())))
             if len(found) > 1:
@@ -126,15 +172,3 @@ class UnitRegistry:
             if m.ambiguous and first_ambiguous is None:
                 first_ambiguous = m
         return first_ambiguous or Match(None)
-
-
-def load_units_csv(data: str) -> list[Unit]:
-    """Read the GSO-style unit list: ``gso_code,type,name[,...]``."""
-    rows = csv.DictReader(io.StringIO(data))
-    return [Unit(code=r["gso_code"].strip(), type=vntext.clean(r["type"]), name=vntext.clean(r["name"]))
-            for r in rows]
-
-
-def default_units() -> list[Unit]:
-    path = Path(__file__).with_name("data") / "units-vinh-tuong-2021.csv"
-    return load_units_csv(path.read_text(encoding="utf-8"))
