@@ -53,6 +53,8 @@ class Authority:
     standing_office: str
     district: str
     province: str
+    former_provinces: tuple[str, ...] = ()  # provinces merged into this one (people still write "tỉnh Vĩnh Phúc")
+    former_districts: tuple[str, ...] = ()  # districts that no longer exist (a bare "Vĩnh Tường" names one)
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,8 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         parent_body=a.text("parent_body", "", allow_empty=True), issuing_body=a.text("issuing_body"),
         short_name=a.text("short_name"), place_name=a.text("place_name"),
         standing_office=a.text("standing_office"), district=a.text("district", "", allow_empty=True),
-        province=a.text("province", "", allow_empty=True))
+        province=a.text("province", "", allow_empty=True), former_provinces=_text_list(a, "former_provinces"),
+        former_districts=_text_list(a, "former_districts"))
     a.finish()
 
     d = root.table("deadlines")
@@ -250,12 +253,7 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
 
     dc = root.table("documents")
     doc_kinds = ("plan", "report", "decision", "notice")
-    recipients = {}
-    for kind in doc_kinds:
-        lines = dc.get(f"{kind}_recipients", list, [])
-        if not all(isinstance(x, str) for x in lines):
-            raise ConfigError("config.invalid", key=f"documents.{kind}_recipients", detail="cần danh sách chuỗi")
-        recipients[kind] = tuple(vntext.clean(x) for x in lines)
+    recipients = {kind: _text_list(dc, f"{kind}_recipients") for kind in doc_kinds}
     documents = Documents(
         authority_line=dc.text("authority_line", "TM. ỦY BAN NHÂN DÂN"),
         signer_title=dc.get("signer_title", str, "CHỦ TỊCH").strip(),
@@ -291,6 +289,13 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
     root.finish()
     return Settings(year=year, authority=authority, deadlines=deadlines, list_rules=rules, limits=limits,
                     inbox=inbox, documents=documents, mail=mail, units=UnitRegistry(units), workspace=workspace)
+
+
+def _text_list(r: "_Reader", name: str) -> tuple[str, ...]:
+    lines = r.get(name, list, [])
+    if not all(isinstance(x, str) for x in lines):
+        raise ConfigError("config.invalid", key=r._key(name), detail="cần danh sách chuỗi")
+    return tuple(x for x in (vntext.clean(v) for v in lines) if x)
 
 
 def _units(root: "_Reader", workspace: Path | None) -> list[Unit]:
@@ -399,19 +404,46 @@ def load_settings(workspace: Path | str | None) -> Settings:
 WORKSPACE_DIRS = ("inbox", "outbox", "templates")
 
 
-def init_workspace(target: Path) -> Path:
-    """Make a new workspace: cchc.toml (the defaults) and its folders."""
+PRESETS_DIR = DEFAULT_CONFIG.parent / "presets"
+DEFAULT_PRESET = "vinh-tuong-2021"  # the seed's district: the built-in defaults
+
+
+def presets() -> tuple[str, ...]:
+    """The workspaces ``cchc init --preset`` can make: the default and each folder of ``data/presets/``."""
+    shipped = sorted(p.name for p in PRESETS_DIR.iterdir() if (p / CONFIG_NAME).is_file()) \
+        if PRESETS_DIR.is_dir() else []
+    return (DEFAULT_PRESET, *shipped)
+
+
+def init_workspace(target: Path, preset: str = DEFAULT_PRESET) -> Path:
+    """Make a new workspace: cchc.toml (the defaults, or those of ``preset``) and its folders.
+
+    A preset folder holds its ``cchc.toml``, the files it names (a unit list ``don-vi.csv``) and templates
+    that replace the shipped ones (``bo-tieu-chi.xlsx``: its criteria framework)."""
+    if preset not in presets():
+        raise UsageError("usage.bad_argument", detail=f"không có mẫu “{preset}”; chọn {', '.join(presets())}")
     target = Path(target)
     if (target / CONFIG_NAME).exists():
         raise UsageError("workspace.exists", path=str(target))
     target.mkdir(parents=True, exist_ok=True)
     for d in WORKSPACE_DIRS:
         (target / d).mkdir(exist_ok=True)
-    shutil.copyfile(DEFAULT_CONFIG, target / CONFIG_NAME)
+    own: dict[str, Path] = {}
+    if preset == DEFAULT_PRESET:
+        shutil.copyfile(DEFAULT_CONFIG, target / CONFIG_NAME)
+    else:
+        for f in sorted((PRESETS_DIR / preset).iterdir()):
+            if f.suffix in (".xlsx", ".docx"):
+                own[f.name] = f
+            elif f.is_file() and not f.name.startswith("."):
+                shutil.copyfile(f, target / f.name)
     # the shipped templates, for the office to edit in its own workspace (they override the shipped ones)
     shipped = shipped_templates()
     if shipped.is_dir():
         for t in shipped.iterdir():
-            if t.is_file() and not t.name.startswith(".") and not (target / "templates" / t.name).exists():
-                shutil.copyfile(t, target / "templates" / t.name)
+            if t.is_file() and not t.name.startswith("."):
+                own.setdefault(t.name, t)
+    for name, t in sorted(own.items()):
+        if not (target / "templates" / name).exists():
+            shutil.copyfile(t, target / "templates" / name)
     return target

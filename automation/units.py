@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from automation import vntext
 
 # words that introduce a unit name ("xã Kim Xá", "TT. Thổ Tang", "UBND phường ...")
-UNIT_PREFIXES = ("xã", "thị trấn", "tt", "phường", "p", "ubnd", "ủy ban nhân dân", "uỷ ban nhân dân")
+UNIT_PREFIXES = ("xã", "thị trấn", "tt", "phường", "p", "đặc khu", "ubnd", "ủy ban nhân dân", "uỷ ban nhân dân")
 # words that introduce a name of a higher level (the district "huyện Vĩnh Tường" is not the town)
 HIGHER_PREFIXES = ("huyện", "h", "quận", "thị xã", "tx", "thành phố", "tp", "tỉnh")
 
@@ -100,10 +100,14 @@ class UnitRegistry:
                 self._names.append((u, vntext.key(name).split(), vntext.ascii_key(name).split()))
         self._by_code = {u.code: u for u in self.units}
         self._former: dict[str, list[Unit]] = {}  # former code -> the current units it went into
+        self._places: dict[str, dict[str, Unit]] = {}  # a name's key -> the current units it designates
         for u in self.units:
+            for name in (u.name, *u.aliases):
+                self._places.setdefault(vntext.key(name), {})[u.code] = u
             for f in u.former:
-                if f.code:
-                    self._former.setdefault(f.code, []).append(u)
+                self._places.setdefault(vntext.key(f.name), {})[u.code] = u
+                if f.code and u not in self._former.setdefault(f.code, []):
+                    self._former[f.code].append(u)
 
     def __iter__(self):
         return iter(self.units)
@@ -117,6 +121,16 @@ class UnitRegistry:
     def successors(self, former_code: str) -> list[Unit]:
         """The current units a former unit's code went into (one, or several when it was split)."""
         return list(self._former.get(former_code, ()))
+
+    def designated(self, name: str) -> list[Unit]:
+        """The current units a place name designates: by their names and aliases, or as one of their former
+        units ("Kim Xá" designates Xã Vĩnh An, into which it was merged)."""
+        return list(self._places.get(vntext.key(name), {}).values())
+
+    def former_of(self, unit: Unit, name: str) -> FormerUnit | None:
+        """The former unit of ``unit`` called ``name``, if any."""
+        k = vntext.key(name)
+        return next((f for f in unit.former if vntext.key(f.name) == k), None)
 
     def find(self, text: str) -> Match:
         """The single unit ``text`` names, preferring names after "xã"/"thị trấn"/"TT." prefixes.

@@ -17,12 +17,17 @@ from automation.cli.vi import Command, help_option
 
 @click.command("init", cls=Command)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), metavar="THƯ_MỤC")
+@click.option("--preset", default="vinh-tuong-2021", show_default=True, metavar="MẪU",
+              help="Mẫu cấu hình: vinh-tuong-2021 (huyện Vĩnh Tường, năm 2021, 28 đơn vị) hoặc phu-tho (tỉnh Phú Thọ, "
+                   "năm 2026, 148 xã, phường, bộ tiêu chí mẫu có điểm thưởng, điểm trừ).")
 @help_option
-def init_cmd(directory: Path) -> None:
+def init_cmd(directory: Path, preset: str) -> None:
     """Tạo không gian làm việc mới (cchc.toml, inbox/, outbox/, templates/)."""
-    from automation.config import init_workspace  # noqa: PLC0415
-    target = init_workspace(directory)
-    click.echo(f"Đã tạo không gian làm việc tại {target}. Sửa {target / 'cchc.toml'} cho đúng đơn vị của mình.")
+    from automation.config import init_workspace, load_settings  # noqa: PLC0415
+    target = init_workspace(directory, preset)
+    settings = load_settings(target)
+    click.echo(f"Đã tạo không gian làm việc tại {target}: năm {settings.year}, {settings.authority.issuing_body}, "
+               f"{len(settings.units)} đơn vị. Sửa {target / 'cchc.toml'} cho đúng đơn vị của mình.")
 
 
 @click.command("check", cls=Command)

@@ -17,13 +17,17 @@ from automation.units import Unit
 _FMT = "%d/%m/%Y"
 
 # "xã X", "thị trấn X", "huyện Y", "tỉnh Z" in an address; the name runs to the next separator or prefix
-_PREFIX = re.compile(r"(?<!\w)(xã|thị trấn|tt\.?|phường|p\.|huyện|h\.|quận|thị xã|tx\.?|thành phố|tp\.?|tỉnh|t\.)"
+_PREFIX = re.compile(r"(?<!\w)(xã|thị trấn|tt\.?|phường|p\.|đặc khu|huyện|h\.|quận|thị xã|tx\.?|thành phố|tp\.?|"
+                     r"tỉnh|t\.)"
                      r"(?=[\s.]|$)", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[,;\-–/()]")
-_COMMUNE_LEVEL = ("xã", "thị trấn", "tt", "phường", "p")
+_COMMUNE_LEVEL = ("xã", "thị trấn", "tt", "phường", "p", "đặc khu")
 _DISTRICT_LEVEL = ("huyện", "h", "quận", "thị xã", "tx")
 _PROVINCE_LEVEL = ("tỉnh", "t")
 _CITY = ("thành phố", "tp")
+# the centrally-run cities are provinces; any other "thành phố" was a district-level city (Vĩnh Yên, Việt Trì)
+_PROVINCE_CITIES = frozenset(vntext.key(n) for n in ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ",
+                                                      "Huế", "Thừa Thiên Huế", "Sài Gòn"))
 
 
 def _loc(rl: RespondentList, person: Respondent | None = None, column: str | None = None) -> Location:
@@ -155,47 +159,70 @@ def _representativeness(rl: RespondentList, settings: Settings) -> list[Problem]
     return []
 
 
-def _level(prefix: str) -> str:
+def _level(prefix: str, name: str) -> str:
     p = prefix.lower().rstrip(".")
-    for name, group in (("commune", _COMMUNE_LEVEL), ("district", _DISTRICT_LEVEL),
-                        ("province", _PROVINCE_LEVEL), ("city", _CITY)):
+    if p in _CITY:
+        return "province" if name in _PROVINCE_CITIES else "district"
+    for level, group in (("commune", _COMMUNE_LEVEL), ("district", _DISTRICT_LEVEL), ("province", _PROVINCE_LEVEL)):
         if p in group:
-            return name
+            return level
     return ""
+
+
+def _elsewhere(name: str, unit: Unit, settings: Settings) -> str | None:
+    """Where the place ``name`` lies when that is not ``unit``: "Xã Vĩnh Hưng" (another unit, or a former unit
+    merged into another one); "" when it is ``unit`` itself or one of its former units; None when no unit of the
+    list is called so."""
+    units = settings.units.designated(name)
+    if not units:
+        return None
+    if any(u.code == unit.code for u in units):
+        return ""
+    other = units[0]
+    return other.full_name if settings.units.former_of(other, name) is None else f"nay thuộc {other.full_name}"
 
 
 def address_not_local(address: str, unit: Unit, settings: Settings) -> str:
     """Why ``address`` is outside ``unit`` (plan: exclusion 2), or "" when it is local.
 
-    An address is not local when it names, after "xã/thị trấn/phường", a place other than the unit; a
-    district other than the configured one; a province or city other than the configured province; or,
-    without any prefix, another unit of the list and not this one.
+    Since the 2025 reform there is no district level and a commune is often several former ones: an address
+    is local when it names this unit, one of its former units ("xã Kim Xá, huyện Vĩnh Tường" for Xã Vĩnh An),
+    or no unit at all.  It is not local when it names, after "xã/phường/thị trấn/đặc khu" or bare, another unit
+    of the list or a former unit merged into another one; a province other than the configured one (or one of
+    its former provinces; a bare name that is also the name of the province, of a former province or of a
+    former district, ``[authority] former_districts``, is taken as that); or, while a district is configured (an appraisal by a district), a district other
+    than it or, after a commune prefix, a name that is no unit of the district's complete list.  A district
+    name alone (which no longer exists) is never a reason.
     """
     text = vntext.clean(address)
-    own = {vntext.key(n) for n in (unit.name, *unit.aliases)}
-    district = vntext.key(settings.authority.district) if settings.authority.district else ""
-    province = vntext.key(settings.authority.province) if settings.authority.province else ""
+    a = settings.authority
+    district = vntext.key(a.district) if a.district else ""
+    provinces = {vntext.key(p) for p in (a.province, *a.former_provinces) if p}
     prefixes = list(_PREFIX.finditer(text))
     for i, m in enumerate(prefixes):
         stop = prefixes[i + 1].start() if i + 1 < len(prefixes) else len(text)
         raw = _SEPARATORS.split(text[m.end():stop], maxsplit=1)[0].strip(" .")
-        level, name = _level(m.group(1)), vntext.key(raw)
+        name = vntext.key(raw)
         if not name:
             continue
-        where = f"nêu {m.group(1)} {raw}"
-        if level == "commune" and name not in own:
-            return where
+        level, where = _level(m.group(1), name), f"nêu {m.group(1)} {raw}"
+        if level == "commune":
+            other = _elsewhere(raw, unit, settings)
+            if other:
+                return f"{where}, {other}" if other.startswith("nay ") else where
+            if other is None and district:
+                return where
         if level == "district" and district and name != district:
             return where
-        if level in ("province", "city") and province and name != province:
+        if level == "province" and provinces and name not in provinces:
             return where
     # bare names: "Thôn Đông, Yên Bình" names another unit of the list without naming this one
-    segments = [vntext.key(s) for s in re.split(r"[,;\-–]", text)]
-    if any(s in own for s in segments):
+    higher = provinces | {vntext.key(d) for d in a.former_districts}  # bare "Vĩnh Phúc" is the province
+    segments = [s.strip() for s in re.split(r"[,;\-–]", text) if s.strip() and vntext.key(s) not in higher]
+    judged = [(s, _elsewhere(s, unit, settings)) for s in segments]
+    if any(other == "" for _, other in judged):
         return ""
-    for other in settings.units:
-        if other.code == unit.code:
-            continue
-        if vntext.key(other.name) in segments:
-            return f"nêu {other.full_name}"
+    for raw, other in judged:
+        if other:
+            return f"nêu {raw}, {other}" if other.startswith("nay ") else f"nêu {other}"
     return ""
