@@ -7,6 +7,8 @@ desk found with what each sample was built to contain.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 import shutil
 import time
@@ -21,24 +23,25 @@ MARKER = ".cchc-demo"
 DEMO_DAY = "2021-10-25T09:00:00"
 
 
-def _fresh_workspace(directory: Path):
-    from automation.config import init_workspace, load_settings  # noqa: PLC0415
+def _fresh_workspace(directory: Path, preset: str | None = None):
+    from automation.config import DEFAULT_PRESET, init_workspace, load_settings  # noqa: PLC0415
 
     if directory.exists() and any(directory.iterdir()):
         if not (directory / MARKER).exists():
             raise UsageError("usage.bad_argument",
                              detail=f"Thư mục {directory} đã có dữ liệu; chọn thư mục trống hoặc thư mục demo cũ")
         shutil.rmtree(directory)
-    init_workspace(directory)
+    init_workspace(directory, preset or DEFAULT_PRESET)
     (directory / MARKER).write_text("cchc demo workspace\n", encoding="utf-8")
     return load_settings(directory)
 
 
-def run_demo(directory: Path | None, echo=print) -> int:
-    directory = Path(directory or "cchc-demo").resolve()
-    settings = _fresh_workspace(directory)
+def run_demo(directory: Path | None, echo=print, preset: str | None = None) -> int:
+    directory = Path(directory or ("cchc-demo" if not preset else f"cchc-demo-{preset}-ds")).resolve()
+    settings = _fresh_workspace(directory, preset)
     saved = os.environ.get("CCHC_NOW")
-    os.environ["CCHC_NOW"] = saved or DEMO_DAY
+    day = dt.datetime.fromisoformat(DEMO_DAY)
+    os.environ["CCHC_NOW"] = saved or day.replace(year=settings.year).isoformat()
     try:
         return _run(directory, settings, echo)
     finally:

@@ -148,6 +148,11 @@ def _people(unit: Unit, settings: Settings, rng: random.Random, variant: str, ot
         address = f"{PLACE_WORD.get(unit.type, 'Thôn')} {rng.choice(villages)}, {unit.full_name}"
         if district and rng.random() < 0.6:
             address += f", huyện {district}"
+        elif unit.former and rng.random() < 0.4:  # people still write the commune merged in 2025, its old province
+            f = unit.former[rng.randrange(len(unit.former))]
+            address = f"{PLACE_WORD.get(unit.type, 'Thôn')} {rng.choice(villages)}, {(f.type or 'xã').lower()} {f.name}"
+            if settings.authority.former_provinces:
+                address += f", tỉnh {settings.authority.former_provinces[0]}"
         submitted = rules.window_start + dt.timedelta(days=rng.randint(0, max(0, span - 15)))
         received = submitted + dt.timedelta(days=rng.randint(0, min(15, (rules.window_end - submitted).days)))
         people.append((submitted, _Person(name, address, _phone(rng), field, rng.choice(FIELDS[field]),
@@ -313,7 +318,7 @@ def _document(path: Path, unit: Unit, people: list[_Person], variant: str, setti
     issued = settings.list_rules.window_end + dt.timedelta(days=rng.randint(3, 12))
     date_line = f"ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}"
     _two_columns(doc, w, [
-        ((f"UBND huyện {a.district}" if a.district else a.short_name).upper(), {"caps": True}),
+        ((f"UBND huyện {a.district}" if a.district else f"{a.short_name} {a.province}".strip()).upper(), {"caps": True}),
         ("BỘ PHẬN MỘT CỬA" if hide else f"UBND {unit.full_name}".upper(), caps),
     ], [
         ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", caps), ("Độc lập - Tự do - Hạnh phúc", bold),

@@ -34,11 +34,13 @@ CALENDAR = {"lists": "2021-10-25T09:00:00", "resent": "2021-10-28T10:00:00", "la
             "appraisal": "2022-01-20T15:00:00", "documents": "2022-02-20T09:00:00"}
 
 
-def run_year_demo(directory: Path | None, echo=print, dry_run: bool = False) -> int:
+def run_year_demo(directory: Path | None, echo=print, dry_run: bool = False, preset: str | None = None) -> int:
+    """The year of ``preset`` (default: the 2021 district) in a fresh workspace ``directory``."""
     if not dry_run and _test_server(echo) is None:  # a plain install: the mail is written, not sent
         dry_run = True
-    directory = Path(directory or "cchc-demo-nam").resolve()
-    settings = _fresh_workspace(directory)
+    directory = Path(directory or ("cchc-demo-nam" if not preset else f"cchc-demo-{preset}")).resolve()
+    settings = _fresh_workspace(directory, preset)
+    _YEARS[0] = settings.year - SEED  # the plan's calendar, moved to the workspace's year
     saved = os.environ.get("CCHC_NOW")
     try:
         return _run(directory, settings, echo, dry_run)
@@ -49,8 +51,12 @@ def run_year_demo(directory: Path | None, echo=print, dry_run: bool = False) -> 
             os.environ["CCHC_NOW"] = saved
 
 
+_YEARS = [0]  # years between the 2021 calendar and the demo's year
+
+
 def _at(step: str) -> None:
-    os.environ["CCHC_NOW"] = CALENDAR[step]
+    when = dt.datetime.fromisoformat(CALENDAR[step])
+    os.environ["CCHC_NOW"] = when.replace(year=when.year + _YEARS[0]).isoformat()
 
 
 def _pdf(title: str) -> bytes:
