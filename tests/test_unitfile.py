@@ -106,7 +106,8 @@ def test_every_unit_of_phu_tho_is_found_by_its_own_words():
     reg = _phu_tho()
     for u in reg:
         slug = u.slug.replace("-", "_")
-        for text in (f"UBND {u.full_name.upper()}", u.full_name, f"DS_{slug}_2026.docx", f"{u.type.lower()} {u.name}"):
+        for text in (f"UBND {u.full_name.upper()}", u.full_name, f"DS_{slug}_2026.docx", f"{u.slug}.docx",
+                     f"{u.type.lower()} {u.name}", f"danh sach {vntext.ascii_key(u.name)}"):
             m = reg.find(text)
             assert m.unit is not None and m.unit.code == u.code, (text, m.candidates)
 
@@ -117,5 +118,6 @@ def test_every_pair_of_phu_tho_names_stays_apart():
     units = list(reg)
     for a, b in itertools.combinations(units, 2):
         assert vntext.key(a.full_name) != vntext.key(b.full_name)
-        both = reg.find(f"{a.full_name} và {b.full_name}")
-        assert both.unit is None and {u.code for u in both.candidates} >= {a.code, b.code}, (a, b)
+        for text in (f"{a.full_name} và {b.full_name}", f"{a.slug}_{b.slug}.docx"):
+            both = reg.find(text)
+            assert both.unit is None and {u.code for u in both.candidates} >= {a.code, b.code}, (text, both)
