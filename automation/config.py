@@ -68,6 +68,11 @@ class ListRules:
 
 
 @dataclass(frozen=True)
+class SelfAssessmentRules:
+    evidence_missing: str = "warning"  # severity of score.evidence_missing: "warning" (the plan's) or "error"
+
+
+@dataclass(frozen=True)
 class InboxSettings:
     polling: bool  # PollingObserver instead of native events (shared folders: SMB/CIFS/NFS)
     polling_interval_s: float
@@ -123,6 +128,7 @@ class Settings:
     mail: Mail | None
     units: UnitRegistry = field(compare=False)
     workspace: Path | None = None
+    self_assessment: SelfAssessmentRules = field(default_factory=SelfAssessmentRules)
 
     def path(self, *parts: str) -> Path:
         if self.workspace is None:
@@ -233,6 +239,12 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         formats=tuple(lr.get("formats", list, ["word"], _list_formats)))
     lr.finish()
 
+    sa = root.table("self_assessment")
+    self_assessment = SelfAssessmentRules(evidence_missing=sa.get(
+        "evidence_missing", str, "warning",
+        lambda v: None if v in ("warning", "error") else "chọn “warning” (nhắc nhở) hoặc “error” (trả lại biểu)"))
+    sa.finish()
+
     lim = root.table("limits")
     limits = Limits(
         max_file_bytes=int(lim.get("max_file_mb", float, 25.0, _positive) * 1024 * 1024),
@@ -288,7 +300,8 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
     units = _units(root, workspace)
     root.finish()
     return Settings(year=year, authority=authority, deadlines=deadlines, list_rules=rules, limits=limits,
-                    inbox=inbox, documents=documents, mail=mail, units=UnitRegistry(units), workspace=workspace)
+                    inbox=inbox, documents=documents, mail=mail, units=UnitRegistry(units), workspace=workspace,
+                    self_assessment=self_assessment)
 
 
 def _text_list(r: "_Reader", name: str) -> tuple[str, ...]:

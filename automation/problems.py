@@ -153,6 +153,10 @@ CATALOG: dict[str, Entry] = {
                          "Ghi điểm từ 0 đến {max}."),
     "score.above_max": _e("error", "Điểm tự chấm của tiêu chí {code} là {value}, vượt điểm tối đa {max}.",
                           "Ghi điểm từ 0 đến {max}."),
+    "score.penalty_positive": _e("error", "Tiêu chí {code} là điểm trừ, điểm tự chấm {value} phải là số âm hoặc 0.",
+                                 "Ghi điểm trừ {range} (ví dụ -1 khi bị trừ 1 điểm; 0 khi không bị trừ)."),
+    "score.below_min": _e("error", "Điểm trừ tự chấm của tiêu chí {code} là {value}, trừ quá mức tối đa {max} điểm.",
+                          "Ghi điểm trừ {range}."),
     "score.missing": _e("warning", "Tiêu chí {code} chưa tự chấm (tính 0 điểm).",
                         "Ghi điểm tự chấm cho mọi tiêu chí, kể cả 0."),
     "score.evidence_missing": _e("warning", "Tiêu chí {code} tự chấm {value} điểm nhưng không ghi tài liệu kiểm chứng "

@@ -120,3 +120,19 @@ def framework_workbook(path: Path, rows=SMALL_FRAMEWORK) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+# a framework with bonus and penalty criteria on an 80-point scale (not 100): area 3 holds them
+ADJUSTED_FRAMEWORK = [
+    ("BỘ TIÊU CHÍ MẪU có điểm thưởng, điểm trừ, dùng trong kiểm thử",),
+    ("Mã tiêu chí", "Nội dung", "Điểm tối đa", "Cách đánh giá", "Tài liệu kiểm chứng"),
+    ("1", "Công tác chỉ đạo, điều hành", 60, "Thẩm định", ""),
+    ("1.1", "Ban hành kế hoạch CCHC năm", 20, "Thẩm định", "Kế hoạch CCHC"),
+    ("1.2", "Báo cáo CCHC định kỳ", 40, "Thẩm định", "Báo cáo"),
+    ("2", "Sự hài lòng của người dân", 20, "Điều tra XHH", ""),
+    ("2.1", "Hài lòng về thủ tục", 20, "Điều tra XHH", ""),
+    ("3", "Điểm thưởng, điểm trừ", 3, "Điểm thưởng, điểm trừ", ""),
+    ("3.1", "Sáng kiến CCHC được công nhận", 3, "Điểm thưởng", "Quyết định công nhận"),
+    ("3.2", "Cán bộ, công chức bị kỷ luật", 2, "Điểm trừ", "Quyết định kỷ luật"),
+    ("3.3", "Chậm gửi báo cáo", 1.5, "ĐIỂM TRỪ", "Văn bản gửi"),
+]

@@ -35,6 +35,7 @@ def test_the_wheel_carries_templates_framework_and_data(wheel):
     assert shipped and shipped <= names
     assert {"automation/data/cchc.default.toml", "automation/data/vbaProject.bin",
             "automation/data/units-vinh-tuong-2021.csv"} <= names
+    assert "automation/data/presets/phu-tho/bo-tieu-chi.xlsx" in names  # the preset's sample framework
     assert not any(n.startswith(("tests/", "bench/", "tools/")) for n in names)
 
 

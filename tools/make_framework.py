@@ -1,4 +1,5 @@
-"""Write ``templates/bo-tieu-chi.xlsx``: the SAMPLE criteria framework shipped with cchc.
+"""Write ``templates/bo-tieu-chi.xlsx``: the SAMPLE criteria framework shipped with cchc (and, with
+``--preset phu-tho``, the preset's SAMPLE framework of 2025 shape, ``tools/framework_phu_tho.py``).
 
 Vĩnh Phúc's Decision 2757/QĐ-UBND (the commune-level criteria) could not be found, so the shipped
 framework is a clearly labelled sample shaped like Hà Nội's 2024 commune framework (QĐ 3199/QĐ-UBND,
@@ -8,6 +9,7 @@ following the five elements of the national satisfaction method (QĐ 2640/QĐ-BN
 criterion of the framework.  The output is byte-for-byte deterministic.
 
     .venv/bin/python tools/make_framework.py [OUTPUT]
+    .venv/bin/python tools/make_framework.py --preset phu-tho [OUTPUT]
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import io
 import re
 import sys
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +29,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from automation.scoring.framework import APPRAISAL, HEADERS, SHEET, SURVEY  # noqa: E402
+from automation.scoring.framework import (APPRAISAL, BONUS, BONUS_PENALTY, HEADERS, PENALTY, SHEET,  # noqa: E402
+                                          SURVEY)
 from automation.survey.model import QUESTION_HEADERS, QUESTION_SHEET  # noqa: E402
 
 OUTPUT = ROOT / "templates" / "bo-tieu-chi.xlsx"
@@ -284,33 +288,59 @@ HUONG_DAN = [
 ]
 
 
-def criteria_rows() -> list[tuple[str, str, Decimal, str, str]]:
-    """The rows of the sheet, parents with the sum of their children."""
-    rows = {c[0]: list(c) for c in CRITERIA}
+@dataclass(frozen=True)
+class Spec:
+    """What one framework workbook says: its notes, criteria, questionnaire and guide."""
+
+    note: str
+    source: str
+    criteria: list
+    question_note: str
+    questions: list
+    guide: list
+    title: str
+
+
+def _parent_method(kids: list) -> str:
+    methods = {k[3] for k in kids}
+    if methods <= {BONUS, PENALTY, BONUS_PENALTY}:
+        return methods.pop() if len(methods) == 1 else BONUS_PENALTY
+    return X if methods == {X} else T
+
+
+def criteria_rows(criteria: list | None = None) -> list[tuple[str, str, Decimal, str, str]]:
+    """The rows of the sheet, parents with the sum of their children (a penalty adds nothing to a maximum)."""
+    criteria = CRITERIA if criteria is None else criteria
+    rows = {c[0]: list(c) for c in criteria}
     for code in sorted(rows, key=lambda c: -c.count(".")):  # deepest first
         row = rows[code]
         kids = [r for k, r in rows.items() if k.rsplit(".", 1)[0] == code and "." in k]
         if kids:
-            row[2] = sum((Decimal(str(k[2])) for k in kids), Decimal(0))
-            row[3] = X if all(k[3] == X for k in kids) else T
+            row[2] = sum((Decimal(0) if k[3] == PENALTY else Decimal(str(k[2])) for k in kids), Decimal(0))
+            row[3] = _parent_method(kids)
         else:
             row[2] = Decimal(str(row[2]))
-    return [tuple(rows[c[0]]) for c in CRITERIA]
+    return [tuple(rows[c[0]]) for c in criteria]
 
 
 def _number(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def build() -> Workbook:
+def default_spec() -> Spec:
+    return Spec(NOTE, SOURCE, CRITERIA, QUESTION_NOTE, QUESTIONS, HUONG_DAN, "Bộ tiêu chí mẫu – Chỉ số CCHC cấp xã")
+
+
+def build(spec: Spec | None = None) -> Workbook:
+    spec = spec or default_spec()
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
-    ws.append([NOTE])
-    ws.append([SOURCE])
+    ws.append([spec.note])
+    ws.append([spec.source])
     ws.append(list(HEADERS))
     for r, font in ((1, Font(bold=True, color="C00000", size=12)), (2, Font(italic=True))):
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(HEADERS))
@@ -327,7 +357,7 @@ def build() -> Workbook:
         cell.fill = fill_head
         cell.border = border
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    for code, content, points, method, evidence in criteria_rows():
+    for code, content, points, method, evidence in criteria_rows(spec.criteria):
         ws.append([code, content, _number(points), method, evidence])
         r = ws.max_row
         depth = code.count(".")
@@ -354,7 +384,7 @@ def build() -> Workbook:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     qs = wb.create_sheet(QUESTION_SHEET)
-    qs.append([QUESTION_NOTE])
+    qs.append([spec.question_note])
     qs.append(list(QUESTION_HEADERS))
     qs.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(QUESTION_HEADERS))
     qs["A1"].font = Font(bold=True, color="C00000", size=12)
@@ -364,7 +394,7 @@ def build() -> Workbook:
         cell = qs.cell(2, c)
         cell.font, cell.fill, cell.border = Font(bold=True), fill_head, border
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    for code, text, criterion in QUESTIONS:
+    for code, text, criterion in spec.questions:
         qs.append([code, text, criterion])
         r = qs.max_row
         for c in range(1, len(QUESTION_HEADERS) + 1):
@@ -380,7 +410,7 @@ def build() -> Workbook:
     qs.sheet_properties.pageSetUpPr.fitToPage = True
 
     hd = wb.create_sheet("HuongDan")
-    for line in HUONG_DAN:
+    for line in spec.guide:
         hd.append([line])
     hd.column_dimensions["A"].width = 120
     for r in range(1, hd.max_row + 1):
@@ -388,7 +418,7 @@ def build() -> Workbook:
         hd.row_dimensions[r].height = 15 * max(1, -(-len(hd.cell(r, 1).value or "") // 112))
     hd["A1"].font = Font(bold=True, size=12)
     wb.properties.creator = "cchc (tools/make_framework.py)"
-    wb.properties.title = "Bộ tiêu chí mẫu – Chỉ số CCHC cấp xã"
+    wb.properties.title = spec.title
     wb.properties.created = FIXED_TIME
     return wb
 
@@ -410,17 +440,26 @@ def deterministic_bytes(wb: Workbook) -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    target = Path(argv[0]) if argv else OUTPUT
+    spec, target = None, OUTPUT
+    if argv[:1] == ["--preset"]:
+        if argv[1:2] != ["phu-tho"]:
+            print("dùng: make_framework.py --preset phu-tho [OUTPUT]", file=sys.stderr)
+            return 2
+        import framework_phu_tho as preset  # noqa: PLC0415 (beside this script)
+
+        spec, target, argv = preset.SPEC, preset.OUTPUT, argv[2:]
+    target = Path(argv[0]) if argv else target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(deterministic_bytes(build()))
+    tmp.write_bytes(deterministic_bytes(build(spec)))
     tmp.replace(target)
     from automation.scoring.framework import load_framework  # noqa: PLC0415
 
     fw = load_framework(target)
-    print(f"{target}: {len(fw.top)} lĩnh vực, {len(fw.leaves)} tiêu chí lá ({len(fw.scored)} thẩm định, "
+    print(f"{target}: {len(fw.top)} lĩnh vực, {len(fw.leaves)} tiêu chí lá ({len(fw.scored)} tự chấm, "
           f"{len(fw.survey)} điều tra XHH); tổng {fw.total_max} điểm, điều tra XHH {fw.survey_max} điểm; "
-          f"mẫu: {fw.sample}")
+          + (f"điểm thưởng tối đa {fw.bonus_max}, điểm trừ tối đa {fw.penalty_max}; " if fw.adjustments else "")
+          + f"mẫu: {fw.sample}")
     from automation.survey.questions import load_questions  # noqa: PLC0415
 
     qset = load_questions(target, fw)

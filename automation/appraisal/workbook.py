@@ -66,7 +66,7 @@ def _skeleton(table: Table, framework: Framework, settings: Settings) -> tuple[b
     wb.add_vba_project(str(VBA_PROJECT))
     wb.set_properties({"title": f"Thẩm định Chỉ số CCHC năm {settings.year}", "author": "cchc"})
     formats = _formats(wb)
-    _write_tham_dinh(wb, formats, len(table.rows))
+    _write_tham_dinh(wb, formats, len(table.rows), framework)
     _write_tong_hop(wb, formats, table, framework)
     wb.close()
     return out.getvalue(), {name: f.xf_index for name, f in formats.items()}
@@ -133,20 +133,40 @@ def _put(ws, r: int, c: int, value, fmt_num, fmt_text) -> None:
         ws.write_string(r, c, str(value), fmt_text)
 
 
-def _write_tham_dinh(wb, f: dict, last: int) -> None:
+def _write_tham_dinh(wb, f: dict, last: int, framework: Framework) -> None:
     ws = wb.add_worksheet(THAM_DINH)
     ws.set_vba_name("Sheet1")
     for col, name in enumerate(("head", "code", "text", "num", "input", "input_text", "link")):
         ws.write_blank(0, col, None, f[name])  # each format used once: it gets its style index
     if last:
-        ws.data_validation(1, 6, last, 6, {
-            "validate": "custom", "value": "=AND(ISNUMBER(G2),G2>=0,G2<=E2)",
-            "error_title": "Điểm thẩm định", "error_message": "Nhập số từ 0 đến điểm tối đa của tiêu chí.",
-            "input_title": "Điểm thẩm định", "input_message": "Từ 0 đến điểm tối đa (cột E)."})
+        ws.data_validation(1, 6, last, 6, score_validation(framework))
         ws.autofilter(0, 0, last, len(TD_HEADERS) - 1)
     ws.freeze_panes(1, 0)
     for col, width in enumerate((10, 22, 10, 60, 9, 9, 11, 36, 40)):
         ws.set_column(col, col, width)
+
+
+def score_validation(framework: Framework) -> dict:
+    """ThamDinh's column G: a number in the row's criterion's range.  A penalty row (told by its code in
+    column C, so the rule follows the row when the council sorts or filters) takes −E to 0, any other row
+    0 to E; a framework without penalties keeps the plain rule."""
+    regular = {"validate": "custom", "value": "=AND(ISNUMBER(G2),G2>=0,G2<=E2)",
+               "error_title": "Điểm thẩm định", "error_message": "Nhập số từ 0 đến điểm tối đa của tiêu chí.",
+               "input_title": "Điểm thẩm định", "input_message": "Từ 0 đến điểm tối đa (cột E)."}
+    penalties = [c.code for c in framework.scored if c.is_penalty]
+    if not penalties:
+        return regular
+    test = ",".join(f'C2="{code}"' for code in penalties)
+    test = f"OR({test})" if len(penalties) > 1 else test
+    value = f"=AND(ISNUMBER(G2),IF({test},AND(G2>=-E2,G2<=0),AND(G2>=0,G2<=E2)))"
+    if len(value) > 255:  # Excel's limit on a validation formula: a penalty row then takes any number ≤ E
+        value = "=AND(ISNUMBER(G2),G2>=-E2,G2<=E2)"
+    error = f"Nhập số từ 0 đến điểm tối đa của tiêu chí; tiêu chí điểm trừ ({', '.join(penalties)}): số âm " \
+            "từ -(điểm tối đa) đến 0."
+    return {**regular, "value": value,
+            "error_message": error if len(error) <= 255 else "Nhập số từ 0 đến điểm tối đa của tiêu chí; tiêu "
+                                                            "chí điểm trừ: số âm từ -(điểm tối đa) đến 0.",
+            "input_message": "Từ 0 đến điểm tối đa (cột E); điểm trừ: từ -(cột E) đến 0."}
 
 
 def _write_tong_hop(wb, f: dict, table: Table, framework: Framework) -> None:
@@ -170,7 +190,9 @@ def _write_tong_hop(wb, f: dict, table: Table, framework: Framework) -> None:
     ws.set_column(10, 10, 48)
     ws.insert_button(1, 10, {"macro": MACRO, "caption": BUTTON_CAPTION, "width": 140, "height": 36})
     notes = [f"Tổng điểm tối đa: {framework.total_max} (thẩm định {framework.appraisal_max}, "
-             f"điều tra XHH {framework.survey_max}).",
+             f"điều tra XHH {framework.survey_max})."
+             + (f" Điểm thưởng tối đa {framework.bonus_max}, điểm trừ tối đa {framework.penalty_max}; tổng điểm "
+                f"không dưới 0 và không vượt {framework.total_max}." if framework.adjustments else ""),
              "Nhập điểm thẩm định và nhận xét ở trang ThamDinh (ô nền vàng), điểm điều tra XHH ở cột E, "
              "rồi bấm “Tính lại”; hoặc chạy lệnh “cchc recompute”."]
     if framework.sample:

@@ -16,7 +16,7 @@ from automation.check.word import identify_unit, table_missing
 from automation.config import Settings
 from automation.lists.model import AREA, RespondentList
 from automation.lists.rules import check_list
-from automation.problems import FileRejected, Location, Problem
+from automation.problems import FileRejected, Location, Problem, Severity
 from automation.units import Unit
 
 
@@ -57,11 +57,18 @@ def _check_self_assessment(rep: FileReport, settings: Settings) -> None:
 
     sa, problems = read_self_assessment(rep.source, workspace_framework(settings))
     rep.self_assessment = sa
-    rep.problems.extend(problems)
+    rep.problems.extend(configured_severity(problems, settings))
     if rep.unit is not None:
         return
     by_code = settings.units.by_code(sa.unit_code) if sa and sa.unit_code else None
     rep.unit = by_code or identify_unit(settings, rep, sa.unit_text if sa else "", rep.path)
+
+
+def configured_severity(problems: list[Problem], settings: Settings) -> list[Problem]:
+    """The self-assessment's problems with the severities ``cchc.toml`` sets (``[self_assessment]
+    evidence_missing``: a warning as the plan has it, or an error that rejects the workbook)."""
+    severity = {"score.evidence_missing": Severity(settings.self_assessment.evidence_missing)}
+    return [replace(p, severity=severity[p.code]) if p.code in severity else p for p in problems]
 
 
 def _is_survey_entry(book) -> bool:

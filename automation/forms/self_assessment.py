@@ -5,7 +5,8 @@
 * ``tu-cham-<unit slug>-<year>.xlsx``, one per unit: sheet ``TuDanhGia`` (B2 unit name, B3 unit code as
   text, header row :data:`SCORE_HEADERS` at :data:`HEADER_ROW`, then one row per leaf appraisal criterion
   with its code as text, and a total row whose first cell is empty), protected without a password with only
-  the three input columns unlocked; sheet ``HuongDan`` with instructions.
+  the three input columns unlocked, each score cell validated to its criterion's range (a penalty from minus
+  its maximum to 0); sheet ``HuongDan`` with instructions.
 """
 
 from __future__ import annotations
@@ -23,15 +24,16 @@ from automation.files import Saved, atomic_save, save_editable
 from automation.formats import docx_write as dw
 from automation.ledger import Ledger, open_ledger
 from automation.lists.model import COLUMN_TITLES, COLUMNS
-from automation.scoring.framework import Framework
+from automation.scoring.framework import Framework, show_points
 from automation.workspace import Workspace
 
 FOLDER = "bieu-mau"
 SCORE_SHEET = "TuDanhGia"
 HELP_SHEET = "HuongDan"
-SCORE_HEADERS = ("Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm", "Tài liệu kiểm chứng", "Giải trình")
+SCORE_HEADERS = ("Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm", "Tài liệu kiểm chứng",
+                 "Giải trình cách chấm")
 HEADER_ROW = 4
-INPUT_COLUMNS = ("D", "E", "F")  # Điểm tự chấm, Tài liệu kiểm chứng, Giải trình
+INPUT_COLUMNS = ("D", "E", "F")  # Điểm tự chấm, Tài liệu kiểm chứng, Giải trình cách chấm
 _DATE = "%d/%m/%Y"
 
 
@@ -196,15 +198,11 @@ def _score_workbook(settings: Settings, framework: Framework):
         ws.cell(r, 1).number_format = "@"  # "1.10" must not become 1.1
         for col in INPUT_COLUMNS:
             ws[f"{col}{r}"].protection, ws[f"{col}{r}"].fill = unlocked, input_fill
-        by_max.setdefault(str(crit.max_points), []).append(f"D{r}")
+        by_max.setdefault((crit.is_penalty, str(crit.max_points)), []).append((f"D{r}", crit))
         ws.row_dimensions[r].height = _height(crit.content, 60)
-    for maximum, cells in by_max.items():
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=maximum, allow_blank=True,
-                            showErrorMessage=True, errorStyle="stop", errorTitle="Điểm không hợp lệ",
-                            error=f"Điểm tự chấm phải là số từ 0 đến {maximum.replace('.', ',')} (điểm tối đa "
-                                  "của tiêu chí).", showInputMessage=True, promptTitle="Điểm tự chấm",
-                            prompt=f"Nhập điểm từ 0 đến {maximum.replace('.', ',')}.")
-        for ref in cells:
+    for cells in by_max.values():
+        dv = _score_validation(cells[0][1])
+        for ref, _ in cells:
             dv.add(ref)
         ws.add_data_validation(dv)
     total = r + 1  # first cell empty: not a criterion row
@@ -235,6 +233,22 @@ def _score_workbook(settings: Settings, framework: Framework):
     return wb
 
 
+def _score_validation(crit) -> DataValidation:
+    """The score cell's validation: a number in the criterion's range, said in Vietnamese."""
+    lo, hi = crit.range
+    if crit.is_penalty:
+        error = (f"Điểm trừ phải là số {crit.range_text}: ghi số âm (ví dụ -1 khi bị trừ 1 điểm), 0 khi không bị "
+                 f"trừ; trừ nhiều nhất {show_points(crit.max_points)} điểm.")
+        title, prompt = "Điểm trừ", f"Ghi số âm {crit.range_text} (0 khi không bị trừ)."
+    else:  # the default framework's wording, kept as it was
+        error = f"Điểm tự chấm phải là số {crit.range_text} (điểm tối đa của tiêu chí)."
+        title, prompt = "Điểm tự chấm", f"Nhập điểm {crit.range_text}."
+    return DataValidation(type="decimal", operator="between", formula1=str(lo), formula2=str(hi),
+                          allow_blank=True, showErrorMessage=True, errorStyle="stop",
+                          errorTitle="Điểm không hợp lệ", error=error, showInputMessage=True,
+                          promptTitle=title, prompt=prompt)
+
+
 def _height(text: str, width: float) -> float:
     """Row height (points) showing ``text`` wrapped in a column ``width`` characters wide."""
     return 15.0 * max(1, -(-len(text) // int(width * 0.95)))
@@ -249,17 +263,34 @@ def _help_lines(settings: Settings, framework: Framework) -> list[str]:
         f"1. Trang “{SCORE_SHEET}” liệt kê các tiêu chí đơn vị tự chấm. Các tiêu chí đánh giá qua điều tra xã "
         "hội học do cơ quan thẩm định chấm, không có trong biểu.",
         "2. Chỉ nhập vào ba cột tô màu: “Điểm tự chấm” (số, từ 0 đến điểm tối đa của tiêu chí, được dùng số lẻ "
-        "như 0,5), “Tài liệu kiểm chứng” (tên các tài liệu chứng minh) và “Giải trình” (khi không có hoặc "
-        "chưa đủ tài liệu kiểm chứng). Các ô khác đã được khóa; không thêm, bớt, sửa hay sắp xếp lại dòng.",
+        "như 0,5), “Tài liệu kiểm chứng” (tên các tài liệu chứng minh) và “Giải trình cách chấm” (cách tính "
+        "điểm, nhất là khi không có hoặc chưa đủ tài liệu kiểm chứng). Tiêu chí có điểm khác 0 phải có tài liệu "
+        "kiểm chứng hoặc giải trình cách chấm. Các ô khác đã được khóa; không thêm, bớt, sửa hay sắp xếp lại dòng.",
         "3. Chấm đủ mọi tiêu chí, kể cả tiêu chí 0 điểm. Dòng “Tổng điểm tự chấm” tự cộng.",
         f"4. Tệp tài liệu kiểm chứng đặt tên bắt đầu bằng mã tiêu chí, ví dụ “{example} Ke hoach CCHC.pdf”, để "
         "phần mềm tự gắn tài liệu với tiêu chí.",
         f"5. Không đổi tên tệp này và các trang của nó. Gửi biểu đã chấm cùng tài liệu kiểm chứng về {office} "
         f"{settings.deadlines['self_assessment'].wording()}.",
     ]
+    lines += _adjustment_lines(framework)
     if framework.sample:
         lines += ["", "LƯU Ý: biểu này lập theo BỘ TIÊU CHÍ MẪU của phần mềm, chưa phải bộ tiêu chí chính thức "
                       "của tỉnh."]
     lines += ["", "TÀI LIỆU KIỂM CHỨNG THEO BỘ TIÊU CHÍ"]
     lines += [f"{c.code}. {c.evidence}" for c in framework.scored if c.evidence]
+    return lines
+
+
+def _adjustment_lines(framework: Framework) -> list[str]:
+    """How to score the bonus and penalty criteria, for a framework that has them (none otherwise)."""
+    bonus = [c.code for c in framework.adjustments if not c.is_penalty]
+    penalty = [c.code for c in framework.adjustments if c.is_penalty]
+    lines = []
+    if bonus:
+        lines.append(f"6. Tiêu chí điểm thưởng ({', '.join(bonus)}): ghi điểm từ 0 đến điểm tối đa của tiêu chí "
+                     "khi đạt điều kiện được thưởng, 0 khi không đạt.")
+    if penalty:
+        lines.append(f"{6 + bool(bonus)}. Tiêu chí điểm trừ ({', '.join(penalty)}): ghi số âm, từ -(điểm tối đa) "
+                     "đến 0, ví dụ -1 khi bị trừ 1 điểm; ghi 0 khi không bị trừ. Cột “Điểm tối đa” là số điểm "
+                     "bị trừ nhiều nhất.")
     return lines

@@ -1,9 +1,16 @@
 """The criteria framework (bộ tiêu chí) the province issues, read from ``templates/bo-tieu-chi.xlsx``.
 
 Sheet ``TieuChi``: ``Mã tiêu chí`` (hierarchical: 1, 1.1, 1.1.2) | ``Nội dung`` | ``Điểm tối đa`` |
-``Cách đánh giá`` (``Thẩm định`` or ``Điều tra XHH``) | ``Tài liệu kiểm chứng``.  Rows above the header
-(a title, a "sample" note) are ignored.  Loading checks that children add up to their parent.
-Nothing in code depends on the numbers of the shipped sample.
+``Cách đánh giá`` (``Thẩm định``, ``Điều tra XHH``, ``Điểm thưởng`` or ``Điểm trừ``) | ``Tài liệu kiểm chứng``.
+Rows above the header (a title, a "sample" note) are ignored.  Loading checks that children add up to their
+parent.  Nothing in code depends on the numbers of the shipped sample.
+
+Bonus (``Điểm thưởng``) and penalty (``Điểm trừ``) leaves are self-scored and appraised like ``Thẩm định``
+leaves (they are rows of the score sheets): a bonus scores 0 to its maximum, a penalty from minus its maximum
+(``Điểm tối đa``: the most that can be deducted, written positive) to 0; :attr:`Criterion.range` is the one
+place that says so.  Their parents are marked ``Điểm thưởng``, ``Điểm trừ`` or ``Điểm thưởng, điểm trừ``,
+hold only bonus/penalty children and take the sum of the bonus children as maximum (a penalty adds nothing
+to a maximum).  The scale of the index (:attr:`Framework.total_max`) counts the regular areas only.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +30,12 @@ SHEET = "TieuChi"
 HEADERS = ("Mã tiêu chí", "Nội dung", "Điểm tối đa", "Cách đánh giá", "Tài liệu kiểm chứng")
 APPRAISAL = "Thẩm định"
 SURVEY = "Điều tra XHH"
+BONUS = "Điểm thưởng"
+PENALTY = "Điểm trừ"
+BONUS_PENALTY = "Điểm thưởng, điểm trừ"  # a parent holding both
+ADJUSTMENTS = (BONUS, PENALTY, BONUS_PENALTY)
+SCORED_METHODS = (APPRAISAL, BONUS, PENALTY)  # the leaves units score themselves
+_DIGITS15 = Context(prec=15)
 _CODE = re.compile(r"^\d+(\.\d+)*$")
 FRAMEWORK_FILE = "bo-tieu-chi.xlsx"
 DEFAULT_FRAMEWORK = shipped_templates() / FRAMEWORK_FILE
@@ -33,7 +46,7 @@ class Criterion:
     code: str
     content: str
     max_points: Decimal
-    method: str  # APPRAISAL or SURVEY
+    method: str  # APPRAISAL, SURVEY, BONUS, PENALTY (BONUS_PENALTY on a parent only)
     evidence: str = ""
     children: list["Criterion"] = field(default_factory=list, repr=False)
 
@@ -48,6 +61,41 @@ class Criterion:
     @property
     def depth(self) -> int:
         return self.code.count(".")
+
+    @property
+    def is_penalty(self) -> bool:
+        return self.method == PENALTY
+
+    @property
+    def is_adjustment(self) -> bool:
+        """A bonus or penalty criterion (or a parent of such criteria): outside the scale of the index."""
+        return self.method in ADJUSTMENTS
+
+    @property
+    def range(self) -> tuple[Decimal, Decimal]:
+        """The lowest and highest score: (−max, 0) for a penalty, (0, max) otherwise."""
+        return (-self.max_points, Decimal(0)) if self.is_penalty else (Decimal(0), self.max_points)
+
+    @property
+    def min_points(self) -> Decimal:
+        return self.range[0]
+
+    @property
+    def range_text(self) -> str:
+        """The range as a reader writes it: "từ 0 đến 1,5", "từ -2 đến 0"."""
+        lo, hi = self.range
+        return f"từ {show_points(lo)} đến {show_points(hi)}"
+
+    @property
+    def counted_max(self) -> Decimal:
+        """What the criterion adds to its parent's maximum: nothing for a penalty leaf."""
+        return Decimal(0) if self.is_penalty and self.is_leaf else self.max_points
+
+
+def show_points(d: Decimal) -> str:
+    """A number as a Vietnamese reader writes it: 1,5 (no exponent, no trailing zeros)."""
+    text = format(_DIGITS15.plus(d).normalize(), "f")
+    return "0" if text in ("-0", "0") else text.replace(".", ",")
 
 
 @dataclass
@@ -66,7 +114,8 @@ class Framework:
 
     @property
     def total_max(self) -> Decimal:
-        return sum((c.max_points for c in self.top), Decimal(0))
+        """The scale of the index: the regular areas' maxima (bonus and penalty areas not counted)."""
+        return sum((c.max_points for c in self.top if not c.is_adjustment), Decimal(0))
 
     @property
     def leaves(self) -> list[Criterion]:
@@ -75,7 +124,7 @@ class Framework:
     @property
     def scored(self) -> list[Criterion]:
         """Leaf criteria scored by self-assessment and appraisal (the rows of the score sheets)."""
-        return [c for c in self.leaves if c.method == APPRAISAL]
+        return [c for c in self.leaves if c.method in SCORED_METHODS]
 
     @property
     def survey(self) -> list[Criterion]:
@@ -83,7 +132,22 @@ class Framework:
 
     @property
     def appraisal_max(self) -> Decimal:
-        return sum((c.max_points for c in self.scored), Decimal(0))
+        """The regular appraised criteria's maxima (bonus and penalty apart)."""
+        return sum((c.max_points for c in self.leaves if c.method == APPRAISAL), Decimal(0))
+
+    @property
+    def bonus_max(self) -> Decimal:
+        return sum((c.max_points for c in self.leaves if c.method == BONUS), Decimal(0))
+
+    @property
+    def penalty_max(self) -> Decimal:
+        """The most that can be deducted (a positive number)."""
+        return sum((c.max_points for c in self.leaves if c.method == PENALTY), Decimal(0))
+
+    @property
+    def adjustments(self) -> list[Criterion]:
+        """The bonus and penalty leaves."""
+        return [c for c in self.leaves if c.is_adjustment]
 
     @property
     def survey_max(self) -> Decimal:
@@ -109,13 +173,19 @@ def _dec(value, where: str) -> Decimal:
     return d
 
 
+_METHODS = {vntext.ascii_key(k).replace(" ", ""): v for k, v in (
+    (APPRAISAL, APPRAISAL), (SURVEY, SURVEY), ("Điều tra xã hội học", SURVEY), ("ĐTXHH", SURVEY),
+    (BONUS, BONUS), ("Thưởng", BONUS), (PENALTY, PENALTY), ("Trừ", PENALTY), (BONUS_PENALTY, BONUS_PENALTY),
+    ("Điểm thưởng/điểm trừ", BONUS_PENALTY), ("Điểm thưởng - điểm trừ", BONUS_PENALTY),
+    ("Điểm thưởng và điểm trừ", BONUS_PENALTY))}
+
+
 def _method(value, where: str) -> str:
-    k = vntext.key(str(value or ""))
-    if k == vntext.key(APPRAISAL):
-        return APPRAISAL
-    if k in (vntext.key(SURVEY), vntext.key("Điều tra xã hội học"), vntext.key("ĐTXHH")):
-        return SURVEY
-    raise FrameworkError(where, f"cách đánh giá “{value}” phải là “{APPRAISAL}” hoặc “{SURVEY}”")
+    k = vntext.ascii_key(str(value or "")).replace(" ", "")
+    if k in _METHODS:
+        return _METHODS[k]
+    raise FrameworkError(where, f"cách đánh giá “{value}” phải là “{APPRAISAL}”, “{SURVEY}”, “{BONUS}” hoặc "
+                                f"“{PENALTY}”")
 
 
 def parse_rows(rows: list[tuple], source: Path | None = None) -> Framework:
@@ -161,15 +231,39 @@ def parse_rows(rows: list[tuple], source: Path | None = None) -> Framework:
     if not criteria:
         raise FrameworkError(SHEET, "bộ tiêu chí trống")
     for c in criteria:
-        if c.children:
-            total = sum((k.max_points for k in c.children), Decimal(0))
-            if total != c.max_points:
-                raise FrameworkError(f"{SHEET} (mã {c.code})",
-                                     f"các tiêu chí con cộng lại {total} điểm, khác điểm tối đa {c.max_points}")
-            if any(k.method != c.method for k in c.children) and c.method == SURVEY:
-                raise FrameworkError(f"{SHEET} (mã {c.code})", "tiêu chí điều tra XHH chỉ có con điều tra XHH")
+        _check_children(c)
     sample = "mẫu" in note.lower() or "mau" in vntext.ascii_key(note).split()
     return Framework(criteria, source, sample, vntext.clean(note))
+
+
+def _check_children(c: Criterion) -> None:
+    """A parent's maximum is its children's sum (bonus children only under bonus/penalty); a leaf of
+    bonus/penalty is marked "Điểm thưởng" or "Điểm trừ"; regular and bonus/penalty children never mix."""
+    where = f"{SHEET} (mã {c.code})"
+    if not c.children:
+        if c.method == BONUS_PENALTY:
+            raise FrameworkError(where, f"tiêu chí không có tiêu chí con phải ghi cách đánh giá “{BONUS}” hoặc "
+                                        f"“{PENALTY}”, không ghi “{BONUS_PENALTY}”")
+        return
+    adjusting = [k.is_adjustment for k in c.children]
+    if any(adjusting) and not all(adjusting):
+        raise FrameworkError(where, "tiêu chí có cả tiêu chí con thẩm định/điều tra XHH và tiêu chí con điểm "
+                                    "thưởng/điểm trừ; tách điểm thưởng, điểm trừ thành một tiêu chí riêng")
+    if all(adjusting) != c.is_adjustment:
+        raise FrameworkError(where, f"tiêu chí cha của các tiêu chí điểm thưởng/điểm trừ ghi cách đánh giá “{BONUS}”, "
+                                    f"“{PENALTY}” hoặc “{BONUS_PENALTY}”, và chỉ tiêu chí đó"
+                             if all(adjusting) else
+                             f"tiêu chí ghi cách đánh giá “{c.method}” nhưng các tiêu chí con không phải điểm "
+                             "thưởng/điểm trừ")
+    total = sum((k.counted_max for k in c.children), Decimal(0))
+    if total != c.max_points:
+        detail = f"các tiêu chí con cộng lại {total} điểm, khác điểm tối đa {c.max_points}"
+        if c.is_adjustment:
+            detail = (f"các tiêu chí điểm thưởng con cộng lại {total} điểm, khác điểm tối đa {c.max_points} "
+                      "(điểm trừ không cộng vào điểm tối đa)")
+        raise FrameworkError(where, detail)
+    if any(k.method != c.method for k in c.children) and c.method == SURVEY:
+        raise FrameworkError(where, "tiêu chí điều tra XHH chỉ có con điều tra XHH")
 
 
 def load_framework(path: Path | None = None) -> Framework:

@@ -1,7 +1,12 @@
 """The index and the ranking: one pure function, used by `cchc recompute` and by the Excel button.
 
-Index = (appraised points of the appraisal criteria + survey points) / total maximum × 100, two decimals,
-half up.  A criterion not yet appraised counts its self-score; the unit stays "Tạm tính" until every
+Index = total / the framework's own total maximum (:attr:`Framework.total_max`, the regular areas: 100 for
+the usual frameworks, any other scale too) × 100, two decimals, half up.  The total is the appraised points
+of the regular criteria + the bonus points − the penalty points (penalties are scored as negative numbers,
+so the appraised sum already subtracts them) + the survey points, then floored at 0 and capped at the
+total maximum: a unit cannot score below nothing, and bonus points make up for lost points but never lift
+the index above 100.  The self and appraised sums are shown as they add up, not floored or capped.
+A criterion not yet appraised counts its self-score; the unit stays "Tạm tính" until every
 criterion is appraised.  Equal indexes share a rank (1, 2, 2, 4) and are listed in Vietnamese order.
 """
 
@@ -67,7 +72,7 @@ def compute(framework: Framework, units: list[UnitInput]) -> list[UnitResult]:
                 appraised_total += council
             else:
                 appraised_total += own
-        total = appraised_total + (u.survey or Decimal(0))
+        total = min(max(appraised_total + (u.survey or Decimal(0)), Decimal(0)), total_max)
         index = _q(total / total_max * 100) if total_max else Decimal(0)
         if not u.has_self_assessment and appraised_count == 0:
             status = NO_SELF_ASSESSMENT

@@ -1,8 +1,10 @@
 """Read a commune's self-assessment workbook (sheet ``TuDanhGia``) and check it against the framework.
 
 Layout: a few title rows (title, "Đơn vị: Xã Kim Xá", "Mã đơn vị: 09079"), the header row
-``Mã tiêu chí | Nội dung | Điểm tối đa | Điểm tự chấm | Tài liệu kiểm chứng | Giải trình``, one row per
-scored criterion (in any order), maybe a total row ("Tổng điểm tự chấm", first cell empty).
+``Mã tiêu chí | Nội dung | Điểm tối đa | Điểm tự chấm | Tài liệu kiểm chứng | Giải trình cách chấm`` (or just
+``Giải trình``), one row per scored criterion (in any order), maybe a total row ("Tổng điểm tự chấm", first
+cell empty).  A score lies in its criterion's :attr:`~automation.scoring.framework.Criterion.range` (a penalty
+from minus its maximum to 0); a non-zero score needs evidence or an explanation (``score.evidence_missing``).
 Formulas are computed by :mod:`automation.formats.formula`; cached values are never trusted.
 """
 
@@ -18,7 +20,7 @@ from pathlib import Path
 from automation import vntext
 from automation.formats.formula import FormulaError, SheetEvaluator
 from automation.problems import FileRejected, Location, Problem, problem
-from automation.scoring.framework import Framework
+from automation.scoring.framework import Framework, show_points
 
 SHEET = "TuDanhGia"
 CODE, CONTENT, MAX, SCORE, EVIDENCE, EXPLANATION = HEADERS = (
@@ -159,10 +161,7 @@ def _code(ev: SheetEvaluator, cell) -> str:
     return "" if value is None else vntext.clean(str(value)).rstrip(".").strip()
 
 
-def _show(d: Decimal) -> str:
-    """A number as a Vietnamese reader writes it: 1,5 (no exponent, no trailing zeros)."""
-    text = format(_DIGITS15.plus(d).normalize(), "f")
-    return "0" if text in ("-0", "0") else text.replace(".", ",")
+_show = show_points  # a number as a Vietnamese reader writes it: 1,5
 
 
 def _score(ev: SheetEvaluator, cell) -> tuple[str, Decimal | str | None]:
@@ -216,6 +215,17 @@ def _is_total(texts: list[str]) -> bool:
 def _listing(items: list[str]) -> str:
     shown = ", ".join(items[:_LIST_MAX])
     return shown + (f" … ({len(items)} dòng)" if len(items) > _LIST_MAX else "")
+
+
+def _out_of_range(crit, value: Decimal, at: Location) -> list[Problem]:
+    """The problem of a score outside the criterion's range, if it is."""
+    lo, hi = crit.range
+    params = dict(code=crit.code, value=_show(value), max=_show(crit.max_points), range=crit.range_text)
+    if value < lo:
+        return [problem("score.below_min" if crit.is_penalty else "score.negative", at, **params)]
+    if value > hi:
+        return [problem("score.penalty_positive" if crit.is_penalty else "score.above_max", at, **params)]
+    return []
 
 
 # --- the whole sheet ----------------------------------------------------------------------------
@@ -283,13 +293,12 @@ def _read(wb, framework: Framework) -> tuple[SelfAssessment | None, list[Problem
         if kind == "nan":
             problems.append(problem("score.not_a_number", at, code=code, value=value))
             continue
-        if value < 0:
-            problems.append(problem("score.negative", at, code=code, value=_show(value), max=_show(crit.max_points)))
-        elif value > crit.max_points:
-            problems.append(problem("score.above_max", at, code=code, value=_show(value), max=_show(crit.max_points)))
-        else:
+        wrong = _out_of_range(crit, value, at)
+        problems.extend(wrong)
+        if not wrong:
             sa.total += value
-        if value > 0 and not evidence and not explanation and (EVIDENCE in cols or EXPLANATION in cols):
+        if (value > 0 or (crit.is_penalty and value < 0)) and not evidence and not explanation \
+                and (EVIDENCE in cols or EXPLANATION in cols):
             problems.append(problem("score.evidence_missing", Location(part=where, row=n, column=note_col),
                                     code=code, value=_show(value)))
 

@@ -106,11 +106,13 @@ def compute_table(table: Table, framework: Framework, settings: Settings) -> Tab
     table.invalid = []
     for r in table.rows:
         u = inputs[r.unit_code]
+        crit = framework.by_code.get(r.code)
+        lo, hi = crit.range if crit is not None else (Decimal(0), r.max_points)
         for label, raw, target in (("tự chấm", r.self_score, u.self_scores), ("thẩm định", r.appraised, u.appraised)):
             n = raw if isinstance(raw, Decimal) else None
-            if raw is not None and (n is None or n < 0 or n > r.max_points):
+            if raw is not None and (n is None or n < lo or n > hi):
                 table.invalid.append(f"{r.unit_name}, tiêu chí {r.code}: điểm {label} “{raw}” không hợp lệ "
-                                     f"(0 – {r.max_points}), chưa được tính")
+                                     f"({lo} – {hi}), chưa được tính")
                 n = None
             target[r.code] = n
         if r.self_score is not None:

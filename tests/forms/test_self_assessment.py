@@ -57,7 +57,7 @@ def test_workbook_heading_and_header(kim_xa):
     assert (ws["A3"].value, ws["B3"].value, ws["B3"].data_type) == ("Mã đơn vị:", "09079", "s")
     assert HEADER_ROW == 4
     assert tuple(c.value for c in ws[HEADER_ROW]) == SCORE_HEADERS == (
-        "Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm", "Tài liệu kiểm chứng", "Giải trình")
+        "Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm", "Tài liệu kiểm chứng", "Giải trình cách chấm")
     assert ws.freeze_panes == "A5"
 
 
