@@ -110,7 +110,7 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
     from automation.app import generate, process_inbox, recompute  # noqa: PLC0415
     from automation.appraisal.workbook import workbook_path  # noqa: PLC0415
     from automation.forms.self_assessment import write_forms  # noqa: PLC0415
-    from automation.scoring.framework import APPRAISAL, workspace_framework  # noqa: PLC0415
+    from automation.scoring.framework import workspace_framework  # noqa: PLC0415
     from automation.forms.survey import write_survey_forms  # noqa: PLC0415
     from automation.survey.model import ANSWERS  # noqa: PLC0415
     from automation.survey.questions import workspace_questions  # noqa: PLC0415
@@ -163,6 +163,9 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
         scores = {}
         for c in scored:
             top = float(c.max_points)
+            if c.is_penalty:  # most communes lose nothing, a few a point or so
+                scores[c.code] = 0 if rng.random() < 0.8 else -min(top, rng.choice((0.5, 1.0)))
+                continue
             scores[c.code] = top if rng.random() < 0.7 else round(top * rng.uniform(0.6, 0.95) * 4) / 4
         self_scores[unit.code] = dict(scores)
         bad = FAULTS.get(i)
@@ -170,7 +173,7 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
             scores[scored[0].code] = float(scored[0].max_points) + 5
         elif bad == "text":
             scores[scored[1].code] = "đạt"
-        picks = rng.sample([c for c in scored if c.method == APPRAISAL], rng.randint(2, 4))
+        picks = rng.sample([c for c in scored if not c.is_adjustment], rng.randint(2, 4))
         names = {c.code: f"{c.code} {' '.join(vntext.ascii_key(c.content).split()[:5]).capitalize()}.pdf"
                  for c in picks}
         folder = inbox / unit.full_name
@@ -216,10 +219,10 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
         unit_code, code = row[0].value, row[2].value
         if not unit_code or (unit_code in partly and rng.random() < 0.5):
             continue
-        own, top = self_scores.get(unit_code, {}).get(code), float(row[4].value or 0)
+        own, (low, top) = self_scores.get(unit_code, {}).get(code), map(float, framework.by_code[code].range)
         score = own if own is not None else top
         if rng.random() < 0.15:  # the council takes a little off, and says why
-            score, comment = max(0.0, score - rng.choice((0.25, 0.5, 1.0))), rng.choice(COMMENTS)
+            score, comment = max(low, score - rng.choice((0.25, 0.5, 1.0))), rng.choice(COMMENTS)
         else:
             comment = ""
         row[6].value, row[7].value = score, comment
