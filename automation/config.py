@@ -17,6 +17,7 @@ from pathlib import Path
 from automation.formats.limits import Limits
 from automation.problems import ConfigError, UsageError
 from automation.resources import shipped_templates
+from automation.ranking_rules import Ranking, parse_ranking
 from automation.unitfile import parse_former, read_unit_file
 from automation.units import KINDS, Unit, UnitRegistry, kind_of
 from automation import vntext
@@ -93,6 +94,7 @@ class Documents:
     publication: str  # when the index is published: "trong Quý I/2022"
     numbers: dict[str, str]  # plan/report/decision/notice -> number ("" until the registry assigns one)
     recipients: dict[str, tuple[str, ...]]  # plan/report/decision/notice -> "Nơi nhận" lines
+    legal_basis: tuple[str, ...] = ()  # the decision's "Căn cứ" lines; empty: the default by date
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class Settings:
     units: UnitRegistry = field(compare=False)
     workspace: Path | None = None
     self_assessment: SelfAssessmentRules = field(default_factory=SelfAssessmentRules)
+    ranking: Ranking = field(default_factory=Ranking)
 
     def path(self, *parts: str) -> Path:
         if self.workspace is None:
@@ -276,7 +279,7 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         criteria_decision=dc.text("criteria_decision", "", allow_empty=True),
         publication=dc.text("publication", "", allow_empty=True),
         numbers={k: dc.text(f"{k}_number", "", allow_empty=True) for k in doc_kinds},
-        recipients=recipients)
+        recipients=recipients, legal_basis=_text_list(dc, "legal_basis"))
     dc.finish()
 
     ml = root.table("mail")
@@ -298,10 +301,11 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
     ml.finish()
 
     units = _units(root, workspace)
+    ranking = parse_ranking(root.get("ranking", dict, {}), units)
     root.finish()
     return Settings(year=year, authority=authority, deadlines=deadlines, list_rules=rules, limits=limits,
                     inbox=inbox, documents=documents, mail=mail, units=UnitRegistry(units), workspace=workspace,
-                    self_assessment=self_assessment)
+                    self_assessment=self_assessment, ranking=ranking)
 
 
 def _text_list(r: "_Reader", name: str) -> tuple[str, ...]:

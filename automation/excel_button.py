@@ -15,7 +15,8 @@ import os
 from pathlib import Path
 
 from automation.appraisal.workbook import MAX_NOTES, NOTES_ROW
-from automation.scoring.table import TH_HEADERS, THAM_DINH, TONG_HOP, compute_table, table_from_values
+from automation.scoring.table import (TH_HEADERS, THAM_DINH, TONG_HOP, compute_table, table_from_values, th_extra_values,
+                                     th_extras, th_notes_column)
 
 
 def recompute() -> None:  # pragma: no cover - runs inside Excel on Windows
@@ -64,14 +65,15 @@ def run(book, workspace: Path | None = None):
         survey = table.survey.get(r.code)
         rows.append([r.code, r.name, float(r.self_total), float(r.appraised_total),
                      float(survey) if survey is not None and not isinstance(survey, str) else survey,
-                     float(r.total), float(r.index), r.rank, r.status])
+                     float(r.total), float(r.index), r.rank, r.status, *th_extra_values(r, settings)])
     old = max(len(th) - 1, 0)
     if old:
-        th_sheet.range((2, 1), (1 + old, len(TH_HEADERS))).clear_contents()
+        th_sheet.range((2, 1), (1 + old, len(TH_HEADERS) + len(th_extras(settings)))).clear_contents()
     if rows:
         th_sheet.range((2, 1)).value = rows
     notes = (table.invalid + table.survey_notes)[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]
     notes = notes[:MAX_NOTES - 1] + [_refresh_drafts(settings, table)]
-    th_sheet.range((NOTES_ROW, 11), (NOTES_ROW + MAX_NOTES, 11)).clear_contents()
-    th_sheet.range((NOTES_ROW, 11)).value = [[n] for n in notes]
+    col = th_notes_column(settings) + 1
+    th_sheet.range((NOTES_ROW, col), (NOTES_ROW + MAX_NOTES, col)).clear_contents()
+    th_sheet.range((NOTES_ROW, col)).value = [[n] for n in notes]
     return table.results

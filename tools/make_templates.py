@@ -205,49 +205,49 @@ def plan() -> Builder:
     b = Builder("Kế hoạch xác định Chỉ số CCHC")
     b.draft_marker()
     b.header()
-    b.title("KẾ HOẠCH", "Xác định Chỉ số cải cách hành chính năm {{ nam }} của các xã, thị trấn trên địa bàn "
+    b.title("KẾ HOẠCH", "Xác định Chỉ số cải cách hành chính năm {{ nam }} của các {{ loai_don_vi }} trên địa bàn "
                         "{{ dia_ban }}")
     b.body("Thực hiện nhiệm vụ công tác cải cách hành chính (CCHC) năm {{ nam }} của {{ co_quan }} và "
-           "{{ qd_tieu_chi }}, {{ co_quan }} ban hành Kế hoạch xác định Chỉ số CCHC năm {{ nam }} của các xã, "
-           "thị trấn trên địa bàn {{ dia_ban }} như sau:")
+           "{{ qd_tieu_chi }}, {{ co_quan }} ban hành Kế hoạch xác định Chỉ số CCHC năm {{ nam }} của các "
+           "{{ loai_don_vi }} trên địa bàn {{ dia_ban }} như sau:")
     b.heading("I. MỤC ĐÍCH, YÊU CẦU")
     b.heading("1. Mục đích:")
     b.body("- Nhằm thẩm định, đánh giá chính xác, khách quan kết quả công tác chỉ đạo và tổ chức thực hiện các "
-           "nhiệm vụ cải cách hành chính năm {{ nam }} của các xã, thị trấn trên địa bàn {{ cap }}.",
+           "nhiệm vụ cải cách hành chính năm {{ nam }} của các {{ loai_don_vi }} trên địa bàn {{ cap }}.",
            "- Nâng cao nhận thức và trách nhiệm của các cơ quan, đơn vị; các tổ chức, cá nhân đối với công tác cải "
-           "cách hành chính nói chung và công tác đánh giá, xếp hạng Chỉ số CCHC đối với các xã, thị trấn trên "
+           "cách hành chính nói chung và công tác đánh giá, xếp hạng Chỉ số CCHC đối với các {{ loai_don_vi }} trên "
            "địa bàn {{ cap }} nói riêng.",
            "- Lấy kết quả xác định Chỉ số CCHC năm {{ nam }} làm một trong những căn cứ để bình xét, xếp loại thi "
-           "đua, khen thưởng đối với tập thể và cá nhân các xã, thị trấn trong năm {{ nam }}.")
+           "đua, khen thưởng đối với tập thể và cá nhân các {{ loai_don_vi }} trong năm {{ nam }}.")
     b.heading("2. Yêu cầu:")
-    b.body("- Việc xác định Chỉ số CCHC của các xã, thị trấn phải đảm bảo tuân thủ mục đích, nội dung, yêu cầu "
+    b.body("- Việc xác định Chỉ số CCHC của các {{ loai_don_vi }} phải đảm bảo tuân thủ mục đích, nội dung, yêu cầu "
            "chỉ đạo về công tác cải cách hành chính của tỉnh, của {{ cap }}; phản ánh đúng, chính xác kết quả "
-           "công tác cải cách hành chính của các xã, thị trấn trên địa bàn {{ cap }}.",
+           "công tác cải cách hành chính của các {{ loai_don_vi }} trên địa bàn {{ cap }}.",
            "- Việc xác định Chỉ số CCHC phải kết hợp chặt chẽ giữa đánh giá trực tiếp thông qua các tài liệu, hồ "
-           "sơ tài liệu kiểm chứng của các xã, thị trấn và đánh giá gián tiếp thông qua điều tra xã hội học đối "
+           "sơ tài liệu kiểm chứng của các {{ loai_don_vi }} và đánh giá gián tiếp thông qua điều tra xã hội học đối "
            "với tổ chức, cá nhân đã thực hiện giao dịch và nhận kết quả giải quyết thủ tục hành chính của các "
-           "xã, thị trấn.")
+           "{{ loai_don_vi }}.")
     b.heading("II. NỘI DUNG NHIỆM VỤ, TRÁCH NHIỆM THỰC HIỆN VÀ THỜI GIAN HOÀN THÀNH")
     b.heading("1. Thu nhận, hồ sơ, tài liệu kiểm chứng phục vụ việc thẩm định để xác định Chỉ số CCHC năm "
-              "{{ nam }} của các xã, thị trấn.")
-    b.body("- Căn cứ {{ qd_tieu_chi_so }}; hướng dẫn của {{ thuong_truc_thuong }}, các xã, thị trấn tự đánh giá, "
+              "{{ nam }} của các {{ loai_don_vi }}.")
+    b.body("- Căn cứ {{ qd_tieu_chi_so }}; hướng dẫn của {{ thuong_truc_thuong }}, các {{ loai_don_vi }} tự đánh giá, "
            "chấm điểm Chỉ số CCHC và gửi báo cáo tự đánh giá, chấm điểm, các tài liệu kiểm chứng của đơn vị mình "
            "về {{ thuong_truc }} (Thường trực Hội đồng thẩm định) từ ngày **{{ ngay.self_assessment_open }}** "
            "đến trước ngày **{{ ngay.self_assessment }}**.",
            "- {{ thuong_truc }} thu nhận hồ sơ, tài liệu của các cơ quan, đơn vị từ ngày "
            "**{{ ngay.self_assessment_open }}** **{{ han.self_assessment }}**; đối với tài liệu kiểm chứng bổ "
            "sung (nếu có) gửi về {{ thuong_truc }} **{{ han.supplementary_evidence }}**.")
-    b.heading("2. Thẩm định kết quả tự đánh giá Chỉ số CCHC của các xã, thị trấn.")
+    b.heading("2. Thẩm định kết quả tự đánh giá Chỉ số CCHC của các {{ loai_don_vi }}.")
     b.body("Các thành viên Hội đồng thẩm định Chỉ số CCHC {{ cap }}; Tổ công tác giúp việc tiến hành thẩm định "
            "kết quả tự chấm điểm của các cơ quan, đơn vị qua Báo cáo tự chấm điểm, tài liệu kiểm chứng hoặc kiểm "
            "tra các điều kiện thực tế (~~nếu cần thiết~~) để phục vụ việc xác định Chỉ số CCHC năm {{ nam }}; "
            "Chịu trách nhiệm trước Chủ tịch {{ co_quan }} và Chủ tịch Hội đồng thẩm định Chỉ số CCHC của "
-           "{{ cap }} về kết quả thẩm định Chỉ số CCHC của các xã, thị trấn.",
-           "Thời gian hoàn thành việc thẩm định kết quả tự chấm điểm của các xã, thị trấn **{{ han.appraisal }}**.")
+           "{{ cap }} về kết quả thẩm định Chỉ số CCHC của các {{ loai_don_vi }}.",
+           "Thời gian hoàn thành việc thẩm định kết quả tự chấm điểm của các {{ loai_don_vi }} **{{ han.appraisal }}**.")
     b.heading("3. Điều tra xã hội học phục vụ xác định Chỉ số CCHC năm {{ nam }}.")
-    b.body("- Mỗi xã, thị trấn lập danh sách **{{ so_nguoi }}** cá nhân, đại diện tổ chức đã giao dịch và nhận "
+    b.body("- Mỗi {{ loai_don_vi }} lập danh sách **{{ so_nguoi }}** cá nhân, đại diện tổ chức đã giao dịch và nhận "
            "kết quả giải quyết thủ tục hành chính (TTHC) trong thời gian từ ngày {{ ds_tu_ngay }} đến ngày "
-           "{{ ds_den_ngay }} tại Bộ phận một cửa các xã, thị trấn; các cá nhân trong danh sách phải đại diện "
+           "{{ ds_den_ngay }} tại Bộ phận một cửa các {{ loai_don_vi }}; các cá nhân trong danh sách phải đại diện "
            "các lĩnh vực giải quyết TTHC của đơn vị; Danh sách gửi về {{ co_quan_day_du }} (qua "
            "{{ thuong_truc }}) **{{ han.respondent_list }}** để triển khai công tác điều tra xã hội học "
            "(~~có mẫu danh sách gửi kèm~~).",
@@ -256,21 +256,21 @@ def plan() -> Builder:
            "quả nhưng địa chỉ không ở địa phương.",
            "**4. Tổ Giúp việc Hội đồng thẩm định Chỉ số CCHC {{ cap }}:** Tiếp nhận danh sách tổ chức, cá nhân đã "
            "được giải quyết TTHC năm {{ nam }}, mẫu phiếu điều tra, lựa chọn mẫu phiếu và trực tiếp tiến hành "
-           "điều tra xã hội học đối với các xã, thị trấn. Tổng hợp, báo cáo kết quả điều tra xã hội học với cơ "
+           "điều tra xã hội học đối với các {{ loai_don_vi }}. Tổng hợp, báo cáo kết quả điều tra xã hội học với cơ "
            "quan thường trực Hội đồng thẩm định Chỉ số CCHC {{ cap }} **{{ han.survey }}**.",
            "**5. Các thành viên Hội đồng thẩm định Chỉ số CCHC {{ cap }}:** có trách nhiệm chỉ đạo, đôn đốc các "
            "thành viên Tổ công tác giúp việc tiến hành thẩm định kết quả điều tra xã hội học đảm bảo khoa học, "
            "chính xác, khách quan, đúng tiến độ; Tổng hợp chung kết quả đánh giá trực tiếp và kết quả điều tra xã "
-           "hội học xác định Chỉ số CCHC năm {{ nam }} của các xã, thị trấn báo cáo Chủ tịch Hội đồng thẩm định "
+           "hội học xác định Chỉ số CCHC năm {{ nam }} của các {{ loai_don_vi }} báo cáo Chủ tịch Hội đồng thẩm định "
            "Chỉ số CCHC {{ cap }} **{{ han.combined_results }}**.",
            "**6. Thường trực Hội đồng thẩm định Chỉ số CCHC {{ cap }}:** Hoàn thiện hồ sơ, tài liệu, báo cáo chung "
-           "về việc đánh giá, xác định Chỉ số CCHC năm {{ nam }} của các xã, thị trấn trình Chủ tịch Hội đồng "
+           "về việc đánh giá, xác định Chỉ số CCHC năm {{ nam }} của các {{ loai_don_vi }} trình Chủ tịch Hội đồng "
            "Thẩm định Chỉ số CCHC, Chủ tịch {{ co_quan }} xét duyệt **{{ han.final_report }}**.",
            "**7. Công bố chỉ số CCHC năm {{ nam }}:** Hội đồng thẩm định Chỉ số CCHC của {{ cap }} đánh giá, xác "
-           "định Chỉ số CCHC năm {{ nam }} của các xã, thị trấn trình Chủ tịch {{ co_quan }} ban hành Quyết định "
+           "định Chỉ số CCHC năm {{ nam }} của các {{ loai_don_vi }} trình Chủ tịch {{ co_quan }} ban hành Quyết định "
            "công bố xong **{{ cong_bo }}**.")
     b.heading("III. KINH PHÍ THỰC HIỆN THẨM ĐỊNH CHỈ SỐ CCHC")
-    b.body("1. Kinh phí thực hiện xác định Chỉ số CCHC của các xã, thị trấn trên địa bàn {{ cap }} năm {{ nam }} "
+    b.body("1. Kinh phí thực hiện xác định Chỉ số CCHC của các {{ loai_don_vi }} trên địa bàn {{ cap }} năm {{ nam }} "
            "bao gồm: Các hoạt động của Hội đồng thẩm định Chỉ số CCHC {{ cap }}, Tổ công tác giúp việc Hội đồng "
            "và điều tra xã hội học được bố trí từ nguồn kinh phí cải cách hành chính.",
            "2. Kinh phí công tác xác định Chỉ số CCHC cấp xã thực hiện theo quy định tại {{ qd_tieu_chi_rut_gon }}; "
@@ -278,12 +278,12 @@ def plan() -> Builder:
            "sử dụng và quyết toán kinh phí bảo đảm công tác cải cách hành chính nhà nước và các văn bản khác "
            "liên quan.")
     b.heading("IV. TỔ CHỨC THỰC HIỆN")
-    b.body("Việc thẩm định Chỉ số CCHC năm {{ nam }} của các xã, thị trấn trên địa bàn {{ cap }} là nhiệm vụ "
+    b.body("Việc thẩm định Chỉ số CCHC năm {{ nam }} của các {{ loai_don_vi }} trên địa bàn {{ cap }} là nhiệm vụ "
            "trọng tâm 6 tháng cuối năm {{ nam }}, để thực hiện nghiêm túc, có hiệu quả theo đúng tiến độ, "
            "{{ co_quan }} yêu cầu:")
-    b.heading("1. UBND các xã, thị trấn")
+    b.heading("1. UBND các {{ loai_don_vi }}")
     b.body("- Thực hiện nghiêm việc giao nộp hồ sơ, tài liệu kiểm chứng, gửi danh sách đại diện tổ chức, cá nhân "
-           "đã được giải quyết TTHC năm {{ nam }} tại Bộ phận một cửa của các xã, thị trấn đảm bảo đúng, đủ nội "
+           "đã được giải quyết TTHC năm {{ nam }} tại Bộ phận một cửa của các {{ loai_don_vi }} đảm bảo đúng, đủ nội "
            "dung và đúng thời gian quy định.",
            "- Phối hợp chặt chẽ với thành viên Tổ giúp việc Hội đồng trong việc điều tra xã hội học phục vụ việc "
            "xác định Chỉ số CCHC năm {{ nam }}.")
@@ -305,7 +305,7 @@ def plan() -> Builder:
            "tin kịp thời về công tác CCHC và việc công bố kết quả Chỉ số CCHC năm {{ nam }} của các cơ quan, đơn "
            "vị trên địa bàn {{ cap }} để cán bộ, công chức, viên chức và nhân dân theo dõi, giám sát đối với công "
            "tác CCHC của {{ cap }}.",
-           "Trên đây là Kế hoạch xác định Chỉ số CCHC năm {{ nam }} của các xã, thị trấn trên địa bàn {{ cap }}; "
+           "Trên đây là Kế hoạch xác định Chỉ số CCHC năm {{ nam }} của các {{ loai_don_vi }} trên địa bàn {{ cap }}; "
            "yêu cầu thủ trưởng các cơ quan, đơn vị; các thành viên Hội đồng thẩm định Chỉ số CCHC {{ cap }} và Tổ "
            "công tác giúp việc nghiêm túc triển khai thực hiện. Trong quá trình thực hiện Kế hoạch này nếu có khó "
            "khăn, vướng mắc, đề nghị phản ánh kịp thời với {{ co_quan }} (qua {{ thuong_truc }}) để xem xét, giải "
@@ -326,7 +326,7 @@ def notice() -> Builder:
     b.title("THÔNG BÁO", "Kết quả thẩm định Chỉ số cải cách hành chính năm {{ nam }} của {{ don_vi }}")
     b.par("Kính gửi: Ủy ban nhân dân {{ don_vi }}.", align="center", indent=False, after=12)
     b.body("Thực hiện {{ ke_hoach }} của {{ co_quan }} về xác định Chỉ số cải cách hành chính (Chỉ số CCHC) năm "
-           "{{ nam }} của các xã, thị trấn trên địa bàn {{ dia_ban }}; trên cơ sở kết quả thẩm định của Hội đồng "
+           "{{ nam }} của các {{ loai_don_vi }} trên địa bàn {{ dia_ban }}; trên cơ sở kết quả thẩm định của Hội đồng "
            "thẩm định Chỉ số CCHC {{ cap }} và kết quả điều tra xã hội học, {{ co_quan }} thông báo kết quả xác "
            "định Chỉ số CCHC năm {{ nam }} của {{ don_vi }} như sau:")
     b.heading("1. Kết quả thẩm định các tiêu chí")
@@ -338,7 +338,7 @@ def notice() -> Builder:
                    ("{{ cong_tu_cham }}", "center"), ("{{ cong_tham_dinh }}", "center"), ("", "left")])
     b.body("**2. Điểm điều tra xã hội học:** {{ diem_dtxhh }}.",
            "**3. Tổng điểm:** {{ tong_diem }} điểm; **Chỉ số CCHC năm {{ nam }}:** {{ chi_so }}%, xếp thứ "
-           "{{ xep_hang }}/{{ so_don_vi }} xã, thị trấn.")
+           "{{ xep_hang }}/{{ so_don_vi }} {{ nhom_don_vi }}{{ xep_loai_cau }}.")
     b.tag("{%p if not chinh_thuc %}")
     b.par("~~Lưu ý: kết quả trên chưa phải kết quả chính thức ({{ trang_thai }}).~~")
     b.tag("{%p endif %}")
@@ -355,41 +355,46 @@ def report() -> Builder:
     b = Builder("Báo cáo kết quả xác định Chỉ số CCHC")
     b.draft_marker()
     b.header()
-    b.title("BÁO CÁO", "Kết quả xác định Chỉ số cải cách hành chính năm {{ nam }} của các xã, thị trấn trên địa "
+    b.title("BÁO CÁO", "Kết quả xác định Chỉ số cải cách hành chính năm {{ nam }} của các {{ loai_don_vi }} trên địa "
                        "bàn {{ dia_ban }}")
     b.body("Thực hiện {{ ke_hoach }} của {{ co_quan }} về xác định Chỉ số cải cách hành chính (Chỉ số CCHC) năm "
-           "{{ nam }} của các xã, thị trấn trên địa bàn {{ dia_ban }}, Hội đồng thẩm định Chỉ số CCHC {{ cap }} "
+           "{{ nam }} của các {{ loai_don_vi }} trên địa bàn {{ dia_ban }}, Hội đồng thẩm định Chỉ số CCHC {{ cap }} "
            "đã tổ chức thẩm định, điều tra xã hội học và tổng hợp kết quả. {{ co_quan }} báo cáo như sau:")
     b.heading("I. QUÁ TRÌNH TRIỂN KHAI")
     b.heading("1. Thu nhận hồ sơ, tài liệu")
-    b.body("Các xã, thị trấn gửi danh sách tổ chức, cá nhân đã giao dịch và nhận kết quả giải quyết TTHC "
+    b.body("Các {{ loai_don_vi }} gửi danh sách tổ chức, cá nhân đã giao dịch và nhận kết quả giải quyết TTHC "
            "{{ han.respondent_list }}; gửi báo cáo tự đánh giá, biểu chấm điểm và tài liệu kiểm chứng từ ngày "
            "{{ ngay.self_assessment_open }} {{ han.self_assessment }}; tài liệu kiểm chứng bổ sung (nếu có) "
-           "{{ han.supplementary_evidence }}. Kết quả thu nhận của {{ so_don_vi }} xã, thị trấn (số đơn vị):")
+           "{{ han.supplementary_evidence }}. Kết quả thu nhận của {{ so_don_vi }} {{ loai_don_vi }} (số đơn vị):")
     b.grid((6.0, 4.0, 2.1, 2.1, 2.3), ("Nội dung", "Thời hạn", "Đúng hạn", "Quá hạn", "Chưa nộp"),
            "for r in qua_trinh", [("{{ r.noi_dung }}", "left"), ("{{ r.han }}", "center"),
                                   ("{{ r.dung_han }}", "center"), ("{{ r.qua_han }}", "center"),
                                   ("{{ r.chua_nop }}", "center")])
     b.heading("2. Thẩm định, điều tra xã hội học")
     b.body("Hội đồng thẩm định Chỉ số CCHC {{ cap }} và Tổ công tác giúp việc thẩm định kết quả tự chấm điểm qua "
-           "báo cáo, tài liệu kiểm chứng của các xã, thị trấn (thời hạn: {{ han.appraisal }}); điều tra xã hội học "
+           "báo cáo, tài liệu kiểm chứng của các {{ loai_don_vi }} (thời hạn: {{ han.appraisal }}); điều tra xã hội học "
            "đối với tổ chức, cá nhân đã giao dịch và nhận kết quả giải quyết TTHC (thời hạn: {{ han.survey }}); "
            "tổng hợp chung kết quả đánh giá trực tiếp và kết quả điều tra xã hội học (thời hạn: "
            "{{ han.combined_results }}).")
     b.heading("II. KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CCHC NĂM {{ nam }}")
     b.heading("1. Kết quả của từng đơn vị")
     b.par("~~(Xếp theo Chỉ số CCHC từ cao xuống thấp; ĐTXHH: điểm điều tra xã hội học)~~")
+    b.tag("{%p for g in nhom %}")
+    b.tag("{%p if g.ten %}")
+    b.par("**{{ g.ten }}** ({{ g.so_don_vi }} đơn vị)", indent=False, before=6)
+    b.tag("{%p endif %}")
     b.grid((1.2, 4.0, 1.8, 1.9, 2.0, 1.9, 1.9, 1.8),
            ("STT", "Đơn vị", "Tự chấm", "Thẩm định", "ĐTXHH", "Tổng điểm", "Chỉ số (%)", "Xếp hạng"),
-           "for r in ket_qua", [("{{ r.stt }}", "center"), ("{{ r.don_vi }}", "left"), ("{{ r.tu_cham }}", "center"),
+           "for r in g.ket_qua", [("{{ r.stt }}", "center"), ("{{ r.don_vi }}", "left"), ("{{ r.tu_cham }}", "center"),
                                 ("{{ r.tham_dinh }}", "center"), ("{{ r.dtxhh }}", "center"),
                                 ("{{ r.tong_diem }}", "center"), ("{{ r.chi_so }}", "center"),
                                 ("{{ r.xep_hang }}", "center")])
+    b.tag("{%p endfor %}")
     b.heading("2. Một số chỉ tiêu")
-    b.body("- Chỉ số CCHC bình quân của {{ so_don_vi }} xã, thị trấn: {{ chi_so_tb }}%.",
+    b.body("- Chỉ số CCHC bình quân của {{ so_don_vi }} {{ loai_don_vi }}: {{ chi_so_tb }}%.",
            "- Cao nhất: {{ chi_so_cao_nhat }}% ({{ don_vi_cao_nhat }}).",
            "- Thấp nhất: {{ chi_so_thap_nhat }}% ({{ don_vi_thap_nhat }}).",
-           "- Phân bố theo mức Chỉ số CCHC:")
+           "- {{ phan_bo_tieu_de }}:")
     b.grid((8.0, 4.0, 4.5), ("Mức Chỉ số CCHC", "Số đơn vị", "Tỷ lệ"),
            "for r in phan_bo", [("{{ r.muc }}", "left"), ("{{ r.so_don_vi }}", "center"), ("{{ r.ty_le }}", "center")])
     b.heading("3. Đơn vị nộp hồ sơ muộn, chưa đầy đủ")
@@ -398,7 +403,7 @@ def report() -> Builder:
     b.par("- {{ x }}")
     b.tag("{%p endfor %}")
     b.tag("{%p else %}")
-    b.par("Các xã, thị trấn nộp đầy đủ hồ sơ, tài liệu đúng thời hạn.")
+    b.par("Các {{ loai_don_vi }} nộp đầy đủ hồ sơ, tài liệu đúng thời hạn.")
     b.tag("{%p endif %}")
     b.tag("{%p if chua_chinh_thuc %}")
     b.par("Đơn vị chưa có kết quả chính thức:")
@@ -407,12 +412,12 @@ def report() -> Builder:
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
     b.heading("III. NHIỆM VỤ TIẾP THEO")
-    b.body("1. Chủ tịch {{ co_quan }} ban hành Quyết định công bố Chỉ số CCHC năm {{ nam }} của các xã, thị trấn "
+    b.body("1. Chủ tịch {{ co_quan }} ban hành Quyết định công bố Chỉ số CCHC năm {{ nam }} của các {{ loai_don_vi }} "
            "{{ cong_bo }}.",
-           "2. Các xã, thị trấn căn cứ kết quả Chỉ số CCHC năm {{ nam }} xây dựng kế hoạch khắc phục những tồn "
+           "2. Các {{ loai_don_vi }} căn cứ kết quả Chỉ số CCHC năm {{ nam }} xây dựng kế hoạch khắc phục những tồn "
            "tại, hạn chế, nâng cao hiệu quả công tác cải cách hành chính; {{ thuong_truc }} tham mưu sử dụng kết "
            "quả làm căn cứ đánh giá, xếp loại thi đua, khen thưởng năm {{ nam }}.",
-           "Trên đây là báo cáo kết quả xác định Chỉ số CCHC năm {{ nam }} của các xã, thị trấn trên địa bàn "
+           "Trên đây là báo cáo kết quả xác định Chỉ số CCHC năm {{ nam }} của các {{ loai_don_vi }} trên địa bàn "
            "{{ dia_ban }}./.")
     b.signature()
     return b
@@ -424,7 +429,7 @@ def decision() -> Builder:
     b = Builder("Quyết định công bố Chỉ số CCHC")
     b.draft_marker()
     b.header()
-    b.title("QUYẾT ĐỊNH", "Về việc công bố Chỉ số cải cách hành chính năm {{ nam }} của các xã, thị trấn trên "
+    b.title("QUYẾT ĐỊNH", "Về việc công bố Chỉ số cải cách hành chính năm {{ nam }} của các {{ loai_don_vi }} trên "
                           "địa bàn {{ dia_ban }}")
     b.par("{{ tham_quyen }}", align="center", bold=True, indent=False, after=12)
     b.tag("{%p for c in can_cu %}")
@@ -432,14 +437,14 @@ def decision() -> Builder:
     b.tag("{%p endfor %}")
     b.par("~~Theo đề nghị của {{ de_nghi }}.~~")
     b.par("QUYẾT ĐỊNH:", align="center", bold=True, indent=False, before=6, after=12)
-    b.body("**Điều 1.** Công bố Chỉ số cải cách hành chính năm {{ nam }} của các xã, thị trấn trên địa bàn "
+    b.body("**Điều 1.** Công bố Chỉ số cải cách hành chính năm {{ nam }} của các {{ loai_don_vi }} trên địa bàn "
            "{{ dia_ban }} (chi tiết tại Phụ lục kèm theo Quyết định này).",
-           "**Điều 2.** Ủy ban nhân dân các xã, thị trấn căn cứ kết quả Chỉ số cải cách hành chính năm {{ nam }} "
+           "**Điều 2.** Ủy ban nhân dân các {{ loai_don_vi }} căn cứ kết quả Chỉ số cải cách hành chính năm {{ nam }} "
            "xây dựng kế hoạch khắc phục những tồn tại, hạn chế, nâng cao hiệu quả công tác cải cách hành chính; "
            "{{ thuong_truc }} tham mưu {{ co_quan }} sử dụng kết quả làm căn cứ đánh giá, xếp loại thi đua, khen "
            "thưởng năm {{ nam }} theo quy định. Quyết định này có hiệu lực thi hành kể từ ngày ký.",
            "**Điều 3.** Chánh Văn phòng HĐND và UBND {{ cap }}, {{ de_nghi }}, Thủ trưởng các cơ quan, đơn vị có "
-           "liên quan và Chủ tịch Ủy ban nhân dân các xã, thị trấn chịu trách nhiệm thi hành Quyết định này./.")
+           "liên quan và Chủ tịch Ủy ban nhân dân các {{ loai_don_vi }} chịu trách nhiệm thi hành Quyết định này./.")
     b.signature()
     # the annex on its own pages, numbered separately (NĐ 30, Phụ lục I, III.1.đ)
     sec = b.doc.add_section(WD_SECTION.NEW_PAGE)
@@ -450,9 +455,21 @@ def decision() -> Builder:
     b.par("TRÊN ĐỊA BÀN {{ dia_ban|upper }}", align="center", bold=True, indent=False, after=0)
     b.par("~~({{ kem_theo }})~~", align="center", indent=False, after=2)
     b.rule(width=5.0, after=12)
+    b.tag("{%p for g in nhom %}")
+    b.tag("{%p if g.ten %}")
+    b.par("**{{ g.ten|upper }}** ({{ g.so_don_vi }} đơn vị)", align="center", indent=False, before=6)
+    b.tag("{%p endif %}")
+    b.tag("{%p if co_xep_loai %}")
+    b.grid((2.2, 6.0, 2.8, 2.8, 2.7), ("Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)", "Xếp loại"),
+           "for r in g.ket_qua", [("{{ r.xep_hang }}", "center"), ("{{ r.don_vi }}", "left"),
+                                  ("{{ r.tong_diem }}", "center"), ("{{ r.chi_so }}", "center"),
+                                  ("{{ r.xep_loai }}", "center")])
+    b.tag("{%p else %}")
     b.grid((2.5, 7.0, 3.5, 3.5), ("Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)"),
-           "for r in ket_qua", [("{{ r.xep_hang }}", "center"), ("{{ r.don_vi }}", "left"),
-                                ("{{ r.tong_diem }}", "center"), ("{{ r.chi_so }}", "center")])
+           "for r in g.ket_qua", [("{{ r.xep_hang }}", "center"), ("{{ r.don_vi }}", "left"),
+                                  ("{{ r.tong_diem }}", "center"), ("{{ r.chi_so }}", "center")])
+    b.tag("{%p endif %}")
+    b.tag("{%p endfor %}")
     return b
 
 

@@ -20,7 +20,8 @@ from automation.formats.xlsx_rows import RowCache, column_letter
 from automation.problems import CchcError
 from automation.workspace import Workspace
 from automation.scoring.framework import Framework
-from automation.scoring.table import TD_HEADERS, TH_HEADERS, THAM_DINH, TONG_HOP, Table
+from automation.scoring.table import (TD_HEADERS, TH_HEADERS, THAM_DINH, TONG_HOP, Table, th_extra_values,
+                                     th_extras, th_notes_column)
 
 MACRO = "TinhLai"
 BUTTON_CAPTION = "Tính lại"
@@ -67,7 +68,7 @@ def _skeleton(table: Table, framework: Framework, settings: Settings) -> tuple[b
     wb.set_properties({"title": f"Thẩm định Chỉ số CCHC năm {settings.year}", "author": "cchc"})
     formats = _formats(wb)
     _write_tham_dinh(wb, formats, len(table.rows), framework)
-    _write_tong_hop(wb, formats, table, framework)
+    _write_tong_hop(wb, formats, table, framework, settings)
     wb.close()
     return out.getvalue(), {name: f.xf_index for name, f in formats.items()}
 
@@ -169,7 +170,7 @@ def score_validation(framework: Framework) -> dict:
             "input_message": "Từ 0 đến điểm tối đa (cột E); điểm trừ: từ -(cột E) đến 0."}
 
 
-def _write_tong_hop(wb, f: dict, table: Table, framework: Framework) -> None:
+def _write_tong_hop(wb, f: dict, table: Table, framework: Framework, settings: Settings) -> None:
     ws = wb.add_worksheet(TONG_HOP)
     ws.set_vba_name("Sheet2")
     ws.write_row(0, 0, TH_HEADERS, f["head"])
@@ -184,11 +185,17 @@ def _write_tong_hop(wb, f: dict, table: Table, framework: Framework) -> None:
         ws.write_number(i, 6, float(r.index), f["num"])
         ws.write_number(i, 7, r.rank, f["code"])
         ws.write_string(i, 8, r.status, f["text"])
+        for j, value in enumerate(th_extra_values(r, settings), start=len(TH_HEADERS)):
+            ws.write_string(i, j, value, f["text"])
     ws.freeze_panes(1, 0)
-    for col, width in enumerate((10, 24, 11, 11, 11, 10, 10, 8, 22)):
+    extras = th_extras(settings)
+    for col, width in enumerate((10, 24, 11, 11, 11, 10, 10, 8, 22) + (16,) * len(extras)):
         ws.set_column(col, col, width)
-    ws.set_column(10, 10, 48)
-    ws.insert_button(1, 10, {"macro": MACRO, "caption": BUTTON_CAPTION, "width": 140, "height": 36})
+    if extras:
+        ws.write_row(0, len(TH_HEADERS), extras, f["head"])
+    note_col = th_notes_column(settings)
+    ws.set_column(note_col, note_col, 48)
+    ws.insert_button(1, note_col, {"macro": MACRO, "caption": BUTTON_CAPTION, "width": 140, "height": 36})
     notes = [f"Tổng điểm tối đa: {framework.total_max} (thẩm định {framework.appraisal_max}, "
              f"điều tra XHH {framework.survey_max})."
              + (f" Điểm thưởng tối đa {framework.bonus_max}, điểm trừ tối đa {framework.penalty_max}; tổng điểm "
@@ -198,6 +205,6 @@ def _write_tong_hop(wb, f: dict, table: Table, framework: Framework) -> None:
     if framework.sample:
         notes.append("Lưu ý: đang dùng BỘ TIÊU CHÍ MẪU, chưa phải bộ tiêu chí chính thức của tỉnh.")
     for j, text in enumerate(notes):
-        ws.write_string(4 + j, 10, text, f["note"])
+        ws.write_string(4 + j, note_col, text, f["note"])
     for j, text in enumerate((table.invalid + table.survey_notes)[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]):
-        ws.write_string(NOTES_ROW - 1 + j, 10, text, f["note"])
+        ws.write_string(NOTES_ROW - 1 + j, note_col, text, f["note"])

@@ -23,19 +23,21 @@ SYMBOLS = {"plan": "KH", "notice": "TB", "report": "BC", "decision": "QĐ"}  # N
 
 COMMON_VARIABLES = frozenset({
     "du_thao", "co_quan_chu_quan", "co_quan_ban_hanh", "so_ky_hieu", "dia_danh_ngay", "quyen_han", "chuc_vu",
-    "nguoi_ky", "noi_nhan", "luu", "nam", "co_quan", "cap", "dia_ban", "thuong_truc"})
+    "nguoi_ky", "noi_nhan", "luu", "nam", "co_quan", "cap", "dia_ban", "thuong_truc", "loai_don_vi"})
 VARIABLES = {
     "plan": COMMON_VARIABLES | {"co_quan_day_du", "thuong_truc_thuong", "qd_tieu_chi", "qd_tieu_chi_so",
                                 "qd_tieu_chi_rut_gon", "ngay", "han", "so_nguoi", "ds_tu_ngay", "ds_den_ngay",
                                 "cong_bo"},
     "notice": COMMON_VARIABLES | {"don_vi", "ke_hoach", "tieu_chi", "cong_toi_da", "cong_tu_cham",
                                   "cong_tham_dinh", "diem_dtxhh", "tong_diem", "chi_so", "xep_hang", "so_don_vi",
-                                  "trang_thai", "chinh_thuc"},
+                                  "trang_thai", "chinh_thuc", "nhom_don_vi", "xep_loai_cau"},
     "report": COMMON_VARIABLES | {"ke_hoach", "ngay", "han", "qua_trinh", "ket_qua", "so_don_vi", "chi_so_tb",
                                   "chi_so_cao_nhat", "don_vi_cao_nhat", "chi_so_thap_nhat", "don_vi_thap_nhat",
-                                  "phan_bo", "nop_muon", "chua_chinh_thuc", "cong_bo"},
-    "decision": COMMON_VARIABLES | {"tham_quyen", "can_cu", "de_nghi", "kem_theo", "ket_qua"},
+                                  "phan_bo", "nop_muon", "chua_chinh_thuc", "cong_bo", "nhom", "phan_bo_tieu_de"},
+    "decision": COMMON_VARIABLES | {"tham_quyen", "can_cu", "de_nghi", "kem_theo", "ket_qua", "nhom", "co_xep_loai"},
 }
+# supplied for templates made before [ranking] groups (a workspace's own copies), the shipped ones use "nhom"
+LEGACY_VARIABLES = {"report": {"ket_qua"}, "decision": {"ket_qua"}}
 # index bands of the report's distribution (no official thresholds are known: plain 10-point bands)
 BANDS = ((Decimal(90), None, "Từ 90% trở lên"), (Decimal(80), Decimal(90), "Từ 80% đến dưới 90%"),
          (Decimal(70), Decimal(80), "Từ 70% đến dưới 80%"), (None, Decimal(70), "Dưới 70%"))
@@ -124,7 +126,21 @@ def common(settings: Settings, kind: str, *, draft: bool, today: dt.date) -> dic
         "cap": level,
         "dia_ban": area,
         "thuong_truc": a.standing_office,
+        "loai_don_vi": kinds_wording(settings),
     }
+
+
+_KIND_ORDER = ("xa", "phuong", "thi_tran", "dac_khu")
+
+
+def kinds_wording(settings: Settings) -> str:
+    """The kinds of unit appraised, as the documents name them: "xã, thị trấn", "xã, phường, đặc khu"."""
+    from automation.units import KINDS  # noqa: PLC0415
+
+    present = {u.kind for u in settings.units}
+    if present <= {"xa", "thi_tran"}:  # a district's communes and towns, as the plans always wrote it
+        return "xã, thị trấn"
+    return ", ".join(KINDS[k].lower() for k in _KIND_ORDER if k in present)
 
 
 def _deadlines(settings: Settings) -> dict:
@@ -204,9 +220,12 @@ def notice_context(settings: Settings, table, unit_code: str, *, today: dt.date,
         "tong_diem": points(result.total),
         "chi_so": percent(result.index),
         "xep_hang": str(result.rank),
-        "so_don_vi": str(len(table.results)),
+        "so_don_vi": str(result.group_size or len(table.results)),
         "trang_thai": _status(result),
         "chinh_thuc": result.status == FINAL,
+        "nhom_don_vi": _lower_first(result.group) if result.group else ctx["loai_don_vi"],
+        "xep_loai_cau": (f"; xếp loại {_lower_first(result.band)}" if result.band else "; chưa xếp loại")
+                        if settings.ranking.bands else "",
     })
     return ctx
 
@@ -214,8 +233,37 @@ def notice_context(settings: Settings, table, unit_code: str, *, today: dt.date,
 def _ranking(results: list[UnitResult]) -> list[dict]:
     return [{"stt": str(i), "don_vi": r.name, "tu_cham": points(r.self_total), "tham_dinh": points(r.appraised_total),
              "dtxhh": points(r.survey) if r.survey is not None else "-", "tong_diem": points(r.total),
-             "chi_so": percent(r.index), "xep_hang": str(r.rank)}
+             "chi_so": percent(r.index), "xep_hang": str(r.rank), "xep_loai": r.band or "Chưa xếp loại"}
             for i, r in enumerate(sorted(results, key=lambda r: r.rank), start=1)]
+
+
+def _groups(settings: Settings, results: list[UnitResult]) -> list[dict]:
+    """The ranking tables: one without a title for all units, or one per ``[ranking] groups``."""
+    if not settings.ranking.grouped:
+        return [{"ten": "", "so_don_vi": str(len(results)), "ket_qua": _ranking(results)}]
+    out = []
+    for g in settings.ranking.groups:
+        members = [r for r in results if r.group == g.name]
+        out.append({"ten": g.name, "so_don_vi": str(len(members)), "ket_qua": _ranking(members)})
+    return out
+
+
+def _distribution(settings: Settings, results: list[UnitResult]) -> tuple[str, list[dict]]:
+    """The report's count per band: the configured bands, else plain 10-point bands of the index."""
+    def row(label: str, n: int) -> dict:
+        share = percent(Decimal(n) * 100 / len(results)) if results else "0,00"
+        return {"muc": label, "so_don_vi": str(n), "ty_le": f"{share}%"}
+
+    bands = settings.ranking.bands
+    if not bands:
+        return "Phân bố theo mức Chỉ số CCHC", [
+            row(label, sum(1 for r in results if (low is None or r.index >= low) and (high is None or r.index < high)))
+            for low, high, label in BANDS]
+    rows = [row(f"{b.name} (từ {points(b.min)}% trở lên)", sum(1 for r in results if r.band == b.name)) for b in bands]
+    unbanded = sum(1 for r in results if not r.band)
+    if unbanded or bands[-1].min > 0:
+        rows.append(row(f"Chưa xếp loại (dưới {points(bands[-1].min)}%)", unbanded))
+    return "Xếp loại theo Chỉ số CCHC", rows
 
 
 def _process(settings: Settings, submissions) -> tuple[list[dict], list[str]]:
@@ -259,11 +307,7 @@ def report_context(settings: Settings, table, submissions, *, today: dt.date, dr
                  "chi_so_cao_nhat": percent(top), "chi_so_thap_nhat": percent(bottom),
                  "don_vi_cao_nhat": ", ".join(r.name for r in results if r.index == top),
                  "don_vi_thap_nhat": ", ".join(r.name for r in results if r.index == bottom)}
-    bands = []
-    for low, high, label in BANDS:
-        n = sum(1 for r in results if (low is None or r.index >= low) and (high is None or r.index < high))
-        share = percent(Decimal(n) * 100 / len(results)) if results else "0,00"
-        bands.append({"muc": label, "so_don_vi": str(n), "ty_le": f"{share}%"})
+    title, bands = _distribution(settings, results)
     ctx.update(stats)
     ctx.update({
         "ke_hoach": _plan_reference(settings),
@@ -271,6 +315,8 @@ def report_context(settings: Settings, table, submissions, *, today: dt.date, dr
         "ket_qua": _ranking(results),
         "so_don_vi": str(len(results)),
         "phan_bo": bands,
+        "phan_bo_tieu_de": title,
+        "nhom": _groups(settings, results),
         "nop_muon": late,
         "chua_chinh_thuc": [f"{r.name}: {_status(r)}." for r in results if r.status != FINAL],
         "cong_bo": _publication(settings),
@@ -288,17 +334,20 @@ def _proposer(office: str) -> str:
 
 
 def _bases(settings: Settings, today: dt.date, area: str) -> list[str]:
-    """The decision's "Căn cứ" lines: the local-government law in force on ``today``, the criteria, the plan."""
-    if today >= dt.date(2025, 7, 1):
-        law = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
-    else:
-        law = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
-               "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;")
-    lines = [law]
-    if settings.documents.criteria_decision:
-        lines.append(f"Căn cứ {settings.documents.criteria_decision};")
+    """The decision's "Căn cứ" lines: ``[documents] legal_basis`` when configured, else the local-government law
+    in force on ``today`` and the criteria decision; then the plan, always."""
+    lines = list(settings.documents.legal_basis)
+    if not lines:
+        if today >= dt.date(2025, 7, 1):
+            lines.append("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;")
+        else:
+            lines.append("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung "
+                         "một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng "
+                         "11 năm 2019;")
+        if settings.documents.criteria_decision:
+            lines.append(f"Căn cứ {settings.documents.criteria_decision};")
     lines.append(f"Căn cứ {_plan_reference(settings)} của {settings.authority.short_name} về xác định Chỉ số cải "
-                 f"cách hành chính năm {settings.year} của các xã, thị trấn trên địa bàn {area};")
+                 f"cách hành chính năm {settings.year} của các {kinds_wording(settings)} trên địa bàn {area};")
     return lines
 
 
@@ -313,5 +362,7 @@ def decision_context(settings: Settings, table, *, today: dt.date, draft: bool) 
         "kem_theo": (f"Kèm theo Quyết định số {_number_symbol(settings, 'decision')} {long_date(today)} "
                      f"của Chủ tịch {issuing}"),
         "ket_qua": _ranking(list(table.results)),
+        "nhom": _groups(settings, list(table.results)),
+        "co_xep_loai": bool(settings.ranking.bands),
     })
     return ctx

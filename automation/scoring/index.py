@@ -48,6 +48,9 @@ class UnitResult:
     status: str
     appraised_count: int
     criteria_count: int
+    group: str = ""  # the ranking group ("" when all units are ranked together)
+    group_size: int = 0  # the units ranked with this one
+    band: str = ""  # the classification band ("" without bands, or below every band)
 
 
 def _q(d: Decimal) -> Decimal:
@@ -87,6 +90,25 @@ def compute(framework: Framework, units: list[UnitInput]) -> list[UnitResult]:
     out.sort(key=lambda r: (-r.index, vntext.collation_key(r.name)))
     for i, r in enumerate(out):
         r.rank = out[i - 1].rank if i and out[i - 1].index == r.index else i + 1
+    return out
+
+
+def rank_in_groups(results: list[UnitResult], ranking, group_of: dict[str, str]) -> list[UnitResult]:
+    """``results`` ranked within their groups (``group_of``: unit code -> group name; groups in the order of
+    ``ranking.groups``), ties sharing a rank, each with its band; one group keeps :func:`compute`'s order."""
+    order = {g.name: i for i, g in enumerate(ranking.groups)}
+    for r in results:
+        r.group, r.band = group_of.get(r.code, ""), ranking.band_of(r.index)
+    out = sorted(results, key=lambda r: (order.get(r.group, 0), -r.index, vntext.collation_key(r.name)))
+    sizes: dict[str, int] = {}
+    for r in out:
+        sizes[r.group] = sizes.get(r.group, 0) + 1
+    first = 0  # where the current group starts in ``out``
+    for i, r in enumerate(out):
+        same = bool(i) and out[i - 1].group == r.group
+        first = first if same else i
+        r.rank = out[i - 1].rank if same and out[i - 1].index == r.index else i - first + 1
+        r.group_size = sizes[r.group]
     return out
 
 

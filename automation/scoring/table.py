@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from automation import vntext
 from automation.config import Settings
 from automation.scoring.framework import Framework
-from automation.scoring.index import UnitInput, UnitResult, compute
+from automation.scoring.index import UnitInput, UnitResult, compute, rank_in_groups
 
 # the two sheets of the appraisal workbook and their columns (the table's shape wherever it is shown)
 THAM_DINH = "ThamDinh"
@@ -21,6 +21,22 @@ TD_HEADERS = ("Mã đơn vị", "Đơn vị", "Mã tiêu chí", "Nội dung", "�
               "Nhận xét", "Tài liệu kiểm chứng")
 TH_HEADERS = ("Mã đơn vị", "Đơn vị", "Điểm tự chấm", "Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm",
               "Chỉ số (%)", "Xếp hạng", "Trạng thái")
+
+
+def th_extras(settings: Settings) -> tuple[str, ...]:
+    """The TongHop columns after ``TH_HEADERS`` that ``[ranking]`` asks for: the group, the band."""
+    return (("Nhóm xếp hạng",) if settings.ranking.grouped else ()) + (("Xếp loại",) if settings.ranking.bands else ())
+
+
+def th_extra_values(result: UnitResult, settings: Settings) -> list[str]:
+    """The values of :func:`th_extras` for one unit ("Chưa xếp loại" below every band)."""
+    return (([result.group] if settings.ranking.grouped else [])
+            + ([result.band or "Chưa xếp loại"] if settings.ranking.bands else []))
+
+
+def th_notes_column(settings: Settings) -> int:
+    """The 0-based TongHop column of the button and the notes: one blank column after the table."""
+    return len(TH_HEADERS) + 1 + len(th_extras(settings))
 
 
 @dataclass
@@ -123,7 +139,9 @@ def compute_table(table: Table, framework: Framework, settings: Settings) -> Tab
                 inputs[code].survey = raw
             else:
                 table.invalid.append(f"đơn vị {code}: điểm điều tra XHH “{raw}” không hợp lệ, chưa được tính")
-    table.results = compute(framework, list(inputs.values()))
+    results = compute(framework, list(inputs.values()))
+    group_of = {u.code: settings.ranking.group_of(u) for u in settings.units}
+    table.results = rank_in_groups(results, settings.ranking, group_of)
     return table
 
 

@@ -109,6 +109,7 @@ class UnitStatus:
     survey: str = ""  # "answered / sampled"
     index: Decimal | None = None
     status: str = ""
+    ranked: list[str] = field(default_factory=list)  # what [ranking] adds: the group and the rank in it, the band
 
 
 def _current(ledger: Ledger) -> dict[tuple[str, str], list[Submission]]:
@@ -158,6 +159,7 @@ def collect(settings: Settings, ledger: Ledger | None = None, table=None) -> lis
         res = results.get(unit.code)
         if res is not None:
             st.index, st.status = res.index, nfc(res.status)
+            st.ranked = ranking_values(settings, res)
         out.append(st)
     return out
 
@@ -193,12 +195,26 @@ def status_path(settings: Settings, today: dt.date) -> Path:
     return settings.path(*STATUS_FOLDER, f"trang-thai-{today.isoformat()}.xlsx")
 
 
-def unit_headers() -> list[str]:
+def unit_headers(settings: Settings | None = None) -> list[str]:
     heads = ["Mã đơn vị", "Đơn vị"]
     for k in EXPECTED_KINDS:
         subs = EVIDENCE_SUBCOLUMNS if k == EVIDENCE else KIND_SUBCOLUMNS
         heads += [f"{KIND_LABELS[k]}: {s}" for s in subs]
-    return heads + ["Tiêu chí đã thẩm định", "Phiếu điều tra", "Chỉ số", "Trạng thái"]
+    return heads + ["Tiêu chí đã thẩm định", "Phiếu điều tra", "Chỉ số", "Trạng thái"] + ranking_headers(settings)
+
+
+def ranking_headers(settings: Settings | None) -> list[str]:
+    """The columns ``[ranking]`` adds: the group and the rank within it when units are ranked in groups, the
+    band when bands are configured (none by default)."""
+    if settings is None:
+        return []
+    return (["Nhóm xếp hạng", "Xếp hạng trong nhóm"] if settings.ranking.grouped else []) + \
+        (["Xếp loại"] if settings.ranking.bands else [])
+
+
+def ranking_values(settings: Settings, res) -> list[str]:
+    return (([nfc(res.group), f"{res.rank}/{res.group_size}"] if settings.ranking.grouped else [])
+            + ([nfc(res.band or "Chưa xếp loại")] if settings.ranking.bands else []))
 
 
 def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Ledger | None = None,
@@ -221,7 +237,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
     head_font = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(wrap_text=True, vertical="top")
-    heads = unit_headers()
+    heads = unit_headers(settings)
     for c, h in enumerate(heads, start=1):
         cell = ws.cell(1, c)
         put_text(cell, h)
@@ -256,6 +272,8 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
             ws.cell(r, c + 2, float(u.index)).number_format = "0.00"
         if u.status:
             put_text(ws.cell(r, c + 3), u.status)
+        for j, text in enumerate(u.ranked, start=c + 4):
+            put_text(ws.cell(r, j), text)
     last = max(2, len(units) + 1)
     red = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
     red_font = Font(color="9C0006")
@@ -266,7 +284,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
             ws.conditional_formatting.add(f"{col}2:{col}{last}",
                                           CellIsRule(operator="equal", formula=[f'"{text}"'], fill=red, font=red_font))
     ws.freeze_panes = "C2"
-    widths = [10, 22] + [10, 11, 8, 10, 14, 50] * len(EXPECTED_KINDS) + [12, 12, 9, 22]
+    widths = [10, 22] + [10, 11, 8, 10, 14, 50] * len(EXPECTED_KINDS) + [12, 12, 9, 22] + [16] * len(ranking_headers(settings))
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{last}"

@@ -158,7 +158,7 @@ def _strings_only(value, where="ctx"):
         for i, v in enumerate(value):
             _strings_only(v, f"{where}[{i}]")
     else:
-        assert isinstance(value, str) or where.rsplit(".", 1)[-1] in ("du_thao", "chinh_thuc"), where
+        assert isinstance(value, str) or where.rsplit(".", 1)[-1] in ("du_thao", "chinh_thuc", "co_xep_loai"), where
 
 
 def test_values_are_strings_for_readers():
@@ -229,8 +229,9 @@ def test_report_process_statistics_and_late_units():
     assert (evidence["qua_han"], evidence["chua_nop"]) == ("1", "-")
     assert [r["don_vi"] for r in c["ket_qua"]] == ["Xã Kim Xá", "Thị trấn Vĩnh Tường", "Xã Chấn Hưng", "Xã Yên Bình"]
     assert c["ket_qua"][0] == {"stt": "1", "don_vi": "Xã Kim Xá", "tu_cham": "70", "tham_dinh": "69", "dtxhh": "28",
-                               "tong_diem": "97", "chi_so": "97,00", "xep_hang": "1"}
+                               "tong_diem": "97", "chi_so": "97,00", "xep_hang": "1", "xep_loai": "Chưa xếp loại"}
     assert c["ket_qua"][3]["dtxhh"] == "-"
+    assert c["nhom"] == [{"ten": "", "so_don_vi": "4", "ket_qua": c["ket_qua"]}]
     assert (c["chi_so_tb"], c["chi_so_cao_nhat"], c["don_vi_cao_nhat"]) == ("78,41", "97,00", "Xã Kim Xá")
     assert (c["chi_so_thap_nhat"], c["don_vi_thap_nhat"]) == ("52,25", "Xã Yên Bình")
     assert [(b["so_don_vi"], b["ty_le"]) for b in c["phan_bo"]] == \
@@ -265,3 +266,13 @@ def test_decision_by_the_chairman():
     later = ctx.decision_context(small_settings(), small_table(small_settings()), today=dt.date(2026, 3, 1),
                                  draft=False)
     assert later["can_cu"][0] == "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
+
+
+def test_legal_basis_as_configuration():
+    s = small_settings(legal_basis=("Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;",
+                                    "Căn cứ Quyết định số …/QĐ-UBND của UBND tỉnh;"))
+    c = ctx.decision_context(s, small_table(s), today=dt.date(2026, 12, 1), draft=True)
+    assert c["can_cu"][:2] == list(s.documents.legal_basis) and len(c["can_cu"]) == 3
+    assert c["can_cu"][2].startswith("Căn cứ Kế hoạch") and "2757" not in " ".join(c["can_cu"])
+    default = ctx.decision_context(small_settings(), small_table(s), today=dt.date(2026, 12, 1), draft=True)
+    assert default["can_cu"][0] == "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
