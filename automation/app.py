@@ -357,3 +357,41 @@ def send_weekly_status(settings: Settings, now: dt.datetime | None = None, **kw)
 
     ws = _ws(settings)
     return send(settings, now, table_of=lambda ledger: current_table(ws, ledger), **kw)
+
+
+# --- last year ------------------------------------------------------------------------------------------
+
+def import_previous(settings: Settings, path: Path) -> tuple[int, dict]:
+    """`cchc previous import`: last year's results (its appraisal workbook or a CSV) stored in the ledger;
+    the number read and, per kind of comparison ("so sánh được", "không so sánh được", "-"), the units."""
+    from automation.scoring.previous import compare, from_csv, from_rows  # noqa: PLC0415
+
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        try:
+            rows = from_csv(path.read_bytes().decode("utf-8-sig"), path.name)
+        except UnicodeDecodeError:
+            raise CchcError("previous.invalid", where=path.name, detail="tệp CSV phải lưu bằng UTF-8") from None
+    else:
+        from automation.formats.values import Unsuitable, read_values  # noqa: PLC0415
+        from automation.scoring.table import TONG_HOP  # noqa: PLC0415
+        try:
+            book = read_values(path, limit=settings.limits.max_uncompressed_bytes, sheets=(TONG_HOP,))
+        except CchcError as exc:  # a damaged or unsafe file
+            raise CchcError("previous.invalid", where=path.name, detail=exc.problem.message.rstrip(".")) from None
+        except Unsuitable:
+            raise CchcError("previous.invalid", where=path.name, detail="bảng tính quá lớn hoặc không đọc được") from None
+        sheet = book.sheet(TONG_HOP) if book is not None else None
+        if sheet is None:
+            raise CchcError("previous.invalid", where=path.name, detail=f"không có trang {TONG_HOP}")
+        rows = from_rows([list(r) for r in sheet.rows], f"{path.name}, trang {TONG_HOP}")
+    ws = _ws(settings)
+    with open_ledger(ws.ledger_path) as ledger:
+        ledger.previous.replace([(r.code, r.name, r.index, r.rank) for r in rows], path.name, clock.now())
+        table = current_table(ws, ledger)
+    results = table.results if table is not None else []
+    counts: dict[str, int] = {}
+    for c in compare(settings.units, results, rows).values():
+        key = "so sánh được" if c.comparable else c.index
+        counts[key] = counts.get(key, 0) + 1
+    return len(rows), counts

@@ -163,6 +163,10 @@ CATALOG: dict[str, Entry] = {
                                             "và không có giải trình.",
                                  "Ghi tên tài liệu kiểm chứng (và gửi kèm tệp) hoặc giải trình."),
     # the survey
+    # last year's results
+    "previous.invalid": _e("error", "Không nhập được kết quả năm trước ({where}): {detail}.",
+                           "Dùng bảng thẩm định năm trước (.xlsm, trang TongHop) hoặc tệp CSV có cột code,index,rank "
+                           "(mã đơn vị, chỉ số %, xếp hạng), mỗi đơn vị một dòng."),
     "survey.unknown_form": _e("error", "Phiếu không có trong danh sách phiếu đã phát, dòng này không được tính: {detail}.",
                               "Kiểm tra mã phiếu ghi trên phiếu giấy và sửa lại cho đúng; chỉ nhập phiếu đã phát."),
     "survey.duplicate_form": _e("error", "Phiếu {form} đã nhập ở dòng {first_row}; dòng nhập lại này không được tính.",

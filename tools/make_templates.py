@@ -351,6 +351,19 @@ def notice() -> Builder:
 
 # --- Báo cáo kết quả xác định Chỉ số CCHC -------------------------------------------------------------
 
+def _comparison_table(b: Builder) -> None:
+    """Last year beside this year (report and decision annex), only when ``cchc previous import`` ran."""
+    b.tag("{%p if so_sanh %}")
+    b.par("**So sánh với năm {{ nam_truoc }}**", align="center", indent=False, before=12)
+    b.grid((4.6, 2.2, 2.2, 2.1, 1.9, 1.9, 1.6), ("Đơn vị", "Chỉ số năm {{ nam_truoc }} (%)", "Chỉ số năm {{ nam }} (%)",
+                                                "Tăng, giảm", "Hạng năm {{ nam_truoc }}", "Hạng năm {{ nam }}", "Thay đổi"),
+           "for r in so_sanh", [("{{ r.don_vi }}", "left"), ("{{ r.chi_so_truoc }}", "center"),
+                                ("{{ r.chi_so }}", "center"), ("{{ r.tang_giam }}", "center"),
+                                ("{{ r.hang_truoc }}", "center"), ("{{ r.xep_hang }}", "center"),
+                                ("{{ r.thay_doi_hang }}", "center")])
+    b.tag("{%p endif %}")
+
+
 def report() -> Builder:
     b = Builder("Báo cáo kết quả xác định Chỉ số CCHC")
     b.draft_marker()
@@ -390,6 +403,7 @@ def report() -> Builder:
                                 ("{{ r.tong_diem }}", "center"), ("{{ r.chi_so }}", "center"),
                                 ("{{ r.xep_hang }}", "center")])
     b.tag("{%p endfor %}")
+    _comparison_table(b)
     b.heading("2. Một số chỉ tiêu")
     b.body("- Chỉ số CCHC bình quân của {{ so_don_vi }} {{ loai_don_vi }}: {{ chi_so_tb }}%.",
            "- Cao nhất: {{ chi_so_cao_nhat }}% ({{ don_vi_cao_nhat }}).",
@@ -470,6 +484,7 @@ def decision() -> Builder:
                                   ("{{ r.tong_diem }}", "center"), ("{{ r.chi_so }}", "center")])
     b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
+    _comparison_table(b)
     return b
 
 

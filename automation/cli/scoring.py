@@ -1,4 +1,5 @@
-"""The scores: ``forms`` (the blank forms sent to the communes) and ``recompute`` (the appraisal workbook)."""
+"""The scores: ``forms`` (the blank forms sent to the communes), ``recompute`` (the appraisal workbook) and
+``previous import`` (last year's results)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import click
 
 from automation import present
 from automation.cli.common import workspace_option, workspace_settings
-from automation.cli.vi import Command, help_option
+from automation.cli.vi import Command, Group, help_option
+from automation.problems import UsageError
 
 
 @click.command("forms", cls=Command)
@@ -48,4 +50,33 @@ def recompute_cmd(workspace: Path | None) -> int:
     return 0
 
 
-COMMANDS = (forms_cmd, recompute_cmd)
+@click.group("previous", cls=Group)
+@help_option
+def previous_group() -> None:
+    """Kết quả Chỉ số CCHC năm trước, để so sánh với năm nay."""
+
+
+@previous_group.command("import")
+@click.argument("file", metavar="TỆP")
+@workspace_option
+@help_option
+def previous_import_cmd(file: str, workspace: Path | None) -> int:
+    """Nhập kết quả năm trước: bảng thẩm định năm trước (.xlsm, trang TongHop) hoặc tệp CSV có cột code,index,rank
+    (thay cho lần nhập trước). Mã đơn vị cũ được đối chiếu qua cột former của danh sách đơn vị."""
+    from automation.app import import_previous  # noqa: PLC0415
+    settings = workspace_settings(workspace)
+    path = Path(file)
+    if not path.is_file():
+        raise UsageError("usage.bad_argument", detail=f"Không có tệp “{file}”" if not path.exists()
+                         else f"“{file}” là thư mục, cần một tệp .xlsm, .xlsx hoặc .csv")
+    read, counts = import_previous(settings, path)
+    click.echo(f"Đã nhập kết quả năm trước của {read} đơn vị từ {path.name}.")
+    if counts:
+        click.echo("Đối chiếu với năm nay: " + ", ".join(
+            f"{n} đơn vị {'không có kết quả năm trước' if k == '-' else k}" for k, n in counts.items()) + ".")
+    else:
+        click.echo("Chưa có bảng thẩm định năm nay: sẽ đối chiếu khi có (cchc recompute).")
+    return 0
+
+
+COMMANDS = (forms_cmd, recompute_cmd, previous_group)

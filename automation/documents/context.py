@@ -33,8 +33,10 @@ VARIABLES = {
                                   "trang_thai", "chinh_thuc", "nhom_don_vi", "xep_loai_cau"},
     "report": COMMON_VARIABLES | {"ke_hoach", "ngay", "han", "qua_trinh", "ket_qua", "so_don_vi", "chi_so_tb",
                                   "chi_so_cao_nhat", "don_vi_cao_nhat", "chi_so_thap_nhat", "don_vi_thap_nhat",
-                                  "phan_bo", "nop_muon", "chua_chinh_thuc", "cong_bo", "nhom", "phan_bo_tieu_de"},
-    "decision": COMMON_VARIABLES | {"tham_quyen", "can_cu", "de_nghi", "kem_theo", "ket_qua", "nhom", "co_xep_loai"},
+                                  "phan_bo", "nop_muon", "chua_chinh_thuc", "cong_bo", "nhom", "phan_bo_tieu_de",
+                                  "so_sanh", "nam_truoc"},
+    "decision": COMMON_VARIABLES | {"tham_quyen", "can_cu", "de_nghi", "kem_theo", "ket_qua", "nhom", "co_xep_loai",
+                                    "so_sanh", "nam_truoc"},
 }
 # supplied for templates made before [ranking] groups (a workspace's own copies), the shipped ones use "nhom"
 LEGACY_VARIABLES = {"report": {"ket_qua"}, "decision": {"ket_qua"}}
@@ -294,7 +296,26 @@ def _process(settings: Settings, submissions) -> tuple[list[dict], list[str]]:
     return rows, lines
 
 
-def report_context(settings: Settings, table, submissions, *, today: dt.date, draft: bool) -> dict:
+def _comparison(settings: Settings, results: list[UnitResult], previous) -> dict:
+    """The table of this year beside last year (empty without an import), in the order of the ranking."""
+    if not previous:
+        return {"so_sanh": [], "nam_truoc": str(settings.year - 1)}
+    from automation.scoring.previous import compare  # noqa: PLC0415
+
+    by_code = compare(settings.units, results, previous)
+    rows = []
+    for g in _groups(settings, results):
+        for r in sorted((x for x in results if not g["ten"] or x.group == g["ten"]), key=lambda x: x.rank):
+            c = by_code[r.code]
+            rows.append({"don_vi": r.name, "chi_so_truoc": c.index, "chi_so": percent(r.index),
+                         "tang_giam": c.index_change, "hang_truoc": c.rank,
+                         "xep_hang": f"{r.rank}" + (f" ({_lower_first(r.group)})" if r.group else ""),
+                         "thay_doi_hang": c.rank_change})
+    return {"so_sanh": rows, "nam_truoc": str(settings.year - 1)}
+
+
+def report_context(settings: Settings, table, submissions, *, today: dt.date, draft: bool,
+                   previous=None) -> dict:
     results = list(table.results)
     ctx = common(settings, "report", draft=draft, today=today)
     ctx.update(_deadlines(settings))
@@ -317,6 +338,7 @@ def report_context(settings: Settings, table, submissions, *, today: dt.date, dr
         "phan_bo": bands,
         "phan_bo_tieu_de": title,
         "nhom": _groups(settings, results),
+        **_comparison(settings, results, previous),
         "nop_muon": late,
         "chua_chinh_thuc": [f"{r.name}: {_status(r)}." for r in results if r.status != FINAL],
         "cong_bo": _publication(settings),
@@ -351,7 +373,7 @@ def _bases(settings: Settings, today: dt.date, area: str) -> list[str]:
     return lines
 
 
-def decision_context(settings: Settings, table, *, today: dt.date, draft: bool) -> dict:
+def decision_context(settings: Settings, table, *, today: dt.date, draft: bool, previous=None) -> dict:
     ctx = common(settings, "decision", draft=draft, today=today)
     issuing = settings.authority.issuing_body
     ctx.update({
@@ -364,5 +386,6 @@ def decision_context(settings: Settings, table, *, today: dt.date, draft: bool) 
         "ket_qua": _ranking(list(table.results)),
         "nhom": _groups(settings, list(table.results)),
         "co_xep_loai": bool(settings.ranking.bands),
+        **_comparison(settings, list(table.results), previous),
     })
     return ctx

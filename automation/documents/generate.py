@@ -116,7 +116,8 @@ class _Job:
     filename: str
 
 
-def _jobs(settings: Settings, what: str, table, submissions: list, draft: bool, today) -> list[_Job]:
+def _jobs(settings: Settings, what: str, table, submissions: list, draft: bool, today,
+          previous: list | None = None) -> list[_Job]:
     """What to write: the context of each document, built by :mod:`automation.documents.context`."""
     from automation.documents import context as ctx  # noqa: PLC0415
 
@@ -133,10 +134,12 @@ def _jobs(settings: Settings, what: str, table, submissions: list, draft: bool, 
                              f"{NOTICES_DIR}/thong-bao-{unit.slug}-{year}.docx"))
     if what in ("report", "all"):
         jobs.append(_Job("report", None, ctx.TEMPLATES["report"],
-                         ctx.report_context(settings, table, submissions, **when), f"bao-cao-{year}.docx"))
+                         ctx.report_context(settings, table, submissions, previous=previous, **when),
+                         f"bao-cao-{year}.docx"))
     if what in ("decision", "all"):
         jobs.append(_Job("decision", None, ctx.TEMPLATES["decision"],
-                         ctx.decision_context(settings, table, **when), f"quyet-dinh-{year}.docx"))
+                         ctx.decision_context(settings, table, previous=previous, **when),
+                         f"quyet-dinh-{year}.docx"))
     return jobs
 
 
@@ -164,7 +167,9 @@ def generate(settings: Settings, what: str, *, table, ledger: Ledger, pdf: bool 
                          detail=f"Không có loại văn bản “{what}” (chọn plan, notices, report, decision hoặc all)")
     draft = not all_final(table.results)
     today = clock.now().date()
-    jobs = _jobs(settings, what, table, ledger.submissions.all(), draft, today)
+    from automation.scoring.previous import PreviousResult  # noqa: PLC0415
+    previous = [PreviousResult(*row) for row in ledger.previous.all()]
+    jobs = _jobs(settings, what, table, ledger.submissions.all(), draft, today, previous)
     _preflight(settings, jobs)
     drafts = [write_draft(settings, j.kind, j.unit_code, j.template, j.context, j.filename, final=not draft,
                           ledger=ledger) for j in jobs]

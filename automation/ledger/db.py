@@ -18,6 +18,7 @@ from pathlib import Path
 from automation import files
 from automation.ledger.drafts import Drafts, Outputs
 from automation.ledger.mailings import Mailings
+from automation.ledger.previous import Previous
 from automation.ledger.submissions import Submissions
 from automation.ledger.survey import SurveyStore
 from automation.storage import as_storage_error
@@ -153,6 +154,16 @@ MIGRATIONS.append((7, """
         CREATE INDEX ix_submissions_letter_owed ON submissions(id) WHERE feedback_path IS NULL;
         CREATE INDEX ix_submissions_status ON submissions(status);
 """))  # a pass asks for the current inputs, the letters owed and the unfinished claims, never the whole history
+MIGRATIONS.append((8, """
+        CREATE TABLE previous_results (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            idx TEXT NOT NULL,
+            rank INTEGER,
+            source TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+"""))  # last year's index and rank per unit code of that year (`cchc previous import`)
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
@@ -264,6 +275,10 @@ class Ledger:
     @cached_property
     def mailings(self) -> Mailings:
         return Mailings(self)
+
+    @cached_property
+    def previous(self) -> "Previous":
+        return Previous(self)
 
 
 def open_ledger(path: Path) -> Ledger:
