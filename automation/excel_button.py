@@ -59,7 +59,14 @@ def run(book, workspace: Path | None = None):
     td = book.sheets[THAM_DINH].range("A1").expand().value
     th_sheet = book.sheets[TONG_HOP]
     th = th_sheet.range("A1").expand().value
-    table = compute_table(table_from_values(td, th, framework, settings), framework, settings)
+    table = table_from_values(td, th, framework, settings)
+    from automation.appraisal.rebuild import hold_late_changes  # noqa: PLC0415
+    from automation.ledger.db import open_ledger  # noqa: PLC0415
+    from automation.workspace import Workspace  # noqa: PLC0415
+
+    with open_ledger(Workspace.of(settings).ledger_path) as ledger:  # changes after the deadline need a reason
+        hold_late_changes(settings, ledger, table)
+    table = compute_table(table, framework, settings)
     rows = []
     for r in table.results:
         survey = table.survey.get(r.code)
@@ -71,7 +78,7 @@ def run(book, workspace: Path | None = None):
         th_sheet.range((2, 1), (1 + old, len(TH_HEADERS) + len(th_extras(settings)))).clear_contents()
     if rows:
         th_sheet.range((2, 1)).value = rows
-    notes = (table.invalid + table.survey_notes)[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]
+    notes = table.notes[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]
     notes = notes[:MAX_NOTES - 1] + [_refresh_drafts(settings, table)]
     col = th_notes_column(settings) + 1
     th_sheet.range((NOTES_ROW, col), (NOTES_ROW + MAX_NOTES, col)).clear_contents()

@@ -336,6 +336,14 @@ def notice() -> Builder:
                                  ("{{ r.nhan_xet }}", "left")],
            totals=[("", "center"), ("Cộng", "left"), ("{{ cong_toi_da }}", "center"),
                    ("{{ cong_tu_cham }}", "center"), ("{{ cong_tham_dinh }}", "center"), ("", "left")])
+    b.tag("{%p if dieu_chinh %}")
+    b.body("Sau khi xem xét giải trình, tài liệu bổ sung của đơn vị, Hội đồng thẩm định đã điều chỉnh điểm các tiêu "
+           "chí sau (điểm thẩm định ở bảng trên là điểm sau điều chỉnh):")
+    b.grid((1.4, 5.6, 1.9, 1.9, 5.7), ("Mã", "Nội dung", "Thẩm định lần đầu", "Sau giải trình", "Lý do điều chỉnh"),
+           "for r in dieu_chinh", [("{{ r.ma }}", "center"), ("{{ r.noi_dung }}", "left"),
+                                   ("{{ r.lan_dau }}", "center"), ("{{ r.sau_giai_trinh }}", "center"),
+                                   ("{{ r.ly_do }}", "left")])
+    b.tag("{%p endif %}")
     b.body("**2. Điểm điều tra xã hội học:** {{ diem_dtxhh }}.",
            "**3. Tổng điểm:** {{ tong_diem }} điểm; **Chỉ số CCHC năm {{ nam }}:** {{ chi_so }}%, xếp thứ "
            "{{ xep_hang }}/{{ so_don_vi }} {{ nhom_don_vi }}{{ xep_loai_cau }}.")

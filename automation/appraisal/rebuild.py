@@ -33,8 +33,8 @@ def _council(table: Table) -> dict:
     def plain(v):
         return None if v is None else {"n": str(v)} if isinstance(v, Decimal) else {"t": v}
 
-    return {"rows": [[r.unit_code, r.code, plain(r.appraised), r.comment] for r in table.rows
-                     if r.appraised is not None or r.comment],
+    return {"rows": [[r.unit_code, r.code, plain(r.appraised), r.comment, plain(r.revised), r.reason]
+                     for r in table.rows if r.appraised is not None or r.comment or r.revised is not None or r.reason],
             "survey": {k: plain(v) for k, v in table.survey.items()}}
 
 
@@ -42,7 +42,11 @@ def _from_council(data: dict) -> Table:
     def value(v):
         return None if v is None else Decimal(v["n"]) if "n" in v else v["t"]
 
-    rows = [Row(u, "", c, "", Decimal(0), appraised=value(a), comment=comment) for u, c, a, comment in data["rows"]]
+    rows = []
+    for u, c, a, comment, *after in data["rows"]:  # rows recorded before the explanation round have 4 fields
+        revised, reason = after if after else (None, "")
+        rows.append(Row(u, "", c, "", Decimal(0), appraised=value(a), comment=comment, revised=value(revised),
+                        reason=reason))
     return Table(rows, {k: value(v) for k, v in data["survey"].items()})
 
 
@@ -76,8 +80,8 @@ _MEMOS: dict[str, _Memo] = {}
 def _council_marks(existing: Table | None) -> dict[str, tuple]:
     out: dict[str, tuple] = {}
     for r in existing.rows if existing else ():
-        if r.appraised is not None or r.comment:
-            out[r.unit_code] = out.get(r.unit_code, ()) + ((r.code, r.appraised, r.comment),)
+        if r.appraised is not None or r.comment or r.revised is not None or r.reason:
+            out[r.unit_code] = out.get(r.unit_code, ()) + ((r.code, r.appraised, r.comment, r.revised, r.reason),)
     return out
 
 
@@ -116,7 +120,21 @@ def compute(ws: Workspace, ledger: Ledger, framework: Framework | None = None,
         memo.survey = (version, unit_surveys(settings, ledger))
     memo.changed = bool(changed) or survey_changed
     table = assemble_table(settings, memo.rows, existing, memo.survey[1])
+    hold_late_changes(settings, ledger, table)
     return compute_table(table, framework, settings)
+
+
+def hold_late_changes(settings: Settings, ledger: Ledger, table: Table) -> None:
+    """The explanation round's rule (:mod:`automation.scoring.revision`) applied to ``table`` against the
+    council's input the ledger accepted; what it accepts and the changes it logs are recorded."""
+    from automation import clock  # noqa: PLC0415
+    from automation.scoring.revision import review  # noqa: PLC0415
+
+    deadline = settings.deadlines.get(m.KIND_DEADLINES[m.EVIDENCE])
+    closed = deadline is not None and not deadline.is_on_time(clock.now().date())
+    found = review(table, ledger.council.accepted(), deadline.last_day if deadline else None, closed)
+    table.held, table.held_notes = found.held, found.notes
+    ledger.council.record(found.accept, found.changes)
 
 
 def write(ws: Workspace, ledger: Ledger, table: Table, framework: Framework | None = None) -> Path:

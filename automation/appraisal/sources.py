@@ -49,12 +49,24 @@ def latest_inputs(settings: Settings, ledger: Ledger, framework: Framework, unit
 
 def evidence_links(ledger: Ledger, framework: Framework,
                    units: list[str] | None = None) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(unit, criterion) -> the evidence archived for it and the explanations that speak of it ("Giải trình: …";
+    an explanation naming no criterion of the framework is shown on every row of its unit)."""
     evidence: dict[tuple[str, str], list[tuple[str, str]]] = {}
     scored = [c.code for c in framework.scored]
+
+    def put(unit: str, named: list[str], shown: str, link: str) -> None:
+        codes = [c for c in scored if any(c == n or c.startswith(n + ".") for n in named)] or scored
+        for code in codes:
+            evidence.setdefault((unit, code), []).append((shown, link))
+
     for s in ledger.submissions.archived_evidence(units):
-        for code in scored:
-            if code == s.criterion or code.startswith(s.criterion + "."):
-                evidence.setdefault((s.unit_code, code), []).append((Path(s.original_name).name, "../" + s.path))
+        if any(code == s.criterion or code.startswith(s.criterion + ".") for code in scored):
+            put(s.unit_code, [s.criterion], Path(s.original_name).name, "../" + s.path)
+    explanations = [s for s in ledger.submissions.archived(m.EXPLANATION) if units is None or s.unit_code in units]
+    stored = ledger.submissions.extractions([s.sha256 for s in explanations])
+    for s in explanations:
+        named = [s.criterion] if s.criterion else (stored.get(s.sha256) or {}).get("criteria") or []
+        put(s.unit_code, named, f"Giải trình: {Path(s.original_name).name}", "../" + s.path)
     return evidence
 
 

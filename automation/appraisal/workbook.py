@@ -91,7 +91,9 @@ def _tham_dinh_rows(table: Table, st: dict[str, int]) -> tuple[list[bytes], list
             number_cell(f"E{n}", st["num"], float(r.max_points)), put(f"F{n}", r.self_score, st["num"], st["text"]),
             put(f"G{n}", r.appraised, st["input"], st["input_text"]),
             string_cell(f"H{n}", st["input_text"], r.comment) if r.comment else blank_cell(f"H{n}", st["input_text"]),
-            string_cell(f"I{n}", st["link"] if linked else st["text"], shown[:250] if linked else shown)])
+            string_cell(f"I{n}", st["link"] if linked else st["text"], shown[:250] if linked else shown),
+            put(f"J{n}", r.revised, st["input"], st["input_text"]),
+            string_cell(f"K{n}", st["input_text"], r.reason) if r.reason else blank_cell(f"K{n}", st["input_text"])])
 
     styles = tuple(st.items())
     header = row_xml(1, [string_cell(f"{column_letter(c)}1", st["head"], h) for c, h in enumerate(TD_HEADERS)])
@@ -100,7 +102,7 @@ def _tham_dinh_rows(table: Table, st: dict[str, int]) -> tuple[list[bytes], list
         target = hyperlink_target(r.evidence[0][1]) if r.evidence else None
         linked = target is not None
         key = (n, styles, r.unit_code, r.unit_name, r.code, r.content, r.max_points, r.self_score, r.appraised,
-               r.comment, r.evidence_text, tuple(r.evidence), linked)
+               r.comment, r.evidence_text, tuple(r.evidence), linked, r.revised, r.reason)
         rows.append(_ROWS.get(key, lambda n=n, r=r, linked=linked: make(n, r, linked)))
         keys.append(key)
         if linked:
@@ -141,27 +143,28 @@ def _write_tham_dinh(wb, f: dict, last: int, framework: Framework) -> None:
         ws.write_blank(0, col, None, f[name])  # each format used once: it gets its style index
     if last:
         ws.data_validation(1, 6, last, 6, score_validation(framework))
+        ws.data_validation(1, 9, last, 9, score_validation(framework, "J", "Điểm sau giải trình"))
         ws.autofilter(0, 0, last, len(TD_HEADERS) - 1)
     ws.freeze_panes(1, 0)
-    for col, width in enumerate((10, 22, 10, 60, 9, 9, 11, 36, 40)):
+    for col, width in enumerate((10, 22, 10, 60, 9, 9, 11, 36, 40, 11, 36)):
         ws.set_column(col, col, width)
 
 
-def score_validation(framework: Framework) -> dict:
-    """ThamDinh's column G: a number in the row's criterion's range.  A penalty row (told by its code in
-    column C, so the rule follows the row when the council sorts or filters) takes −E to 0, any other row
-    0 to E; a framework without penalties keeps the plain rule."""
-    regular = {"validate": "custom", "value": "=AND(ISNUMBER(G2),G2>=0,G2<=E2)",
-               "error_title": "Điểm thẩm định", "error_message": "Nhập số từ 0 đến điểm tối đa của tiêu chí.",
-               "input_title": "Điểm thẩm định", "input_message": "Từ 0 đến điểm tối đa (cột E)."}
+def score_validation(framework: Framework, column: str = "G", title: str = "Điểm thẩm định") -> dict:
+    """ThamDinh's column G (and J, the score after the explanation round): a number in the row's criterion's
+    range.  A penalty row (told by its code in column C, so the rule follows the row when the council sorts or
+    filters) takes −E to 0, any other row 0 to E; a framework without penalties keeps the plain rule."""
+    regular = {"validate": "custom", "value": f"=AND(ISNUMBER({column}2),{column}2>=0,{column}2<=E2)",
+               "error_title": title, "error_message": "Nhập số từ 0 đến điểm tối đa của tiêu chí.",
+               "input_title": title, "input_message": "Từ 0 đến điểm tối đa (cột E)."}
     penalties = [c.code for c in framework.scored if c.is_penalty]
     if not penalties:
         return regular
     test = ",".join(f'C2="{code}"' for code in penalties)
     test = f"OR({test})" if len(penalties) > 1 else test
-    value = f"=AND(ISNUMBER(G2),IF({test},AND(G2>=-E2,G2<=0),AND(G2>=0,G2<=E2)))"
+    value = f"=AND(ISNUMBER(G2),IF({test},AND(G2>=-E2,G2<=0),AND(G2>=0,G2<=E2)))".replace("G2", f"{column}2")
     if len(value) > 255:  # Excel's limit on a validation formula: a penalty row then takes any number ≤ E
-        value = "=AND(ISNUMBER(G2),G2>=-E2,G2<=E2)"
+        value = f"=AND(ISNUMBER({column}2),{column}2>=-E2,{column}2<=E2)"
     error = f"Nhập số từ 0 đến điểm tối đa của tiêu chí; tiêu chí điểm trừ ({', '.join(penalties)}): số âm " \
             "từ -(điểm tối đa) đến 0."
     return {**regular, "value": value,
@@ -201,10 +204,12 @@ def _write_tong_hop(wb, f: dict, table: Table, framework: Framework, settings: S
              + (f" Điểm thưởng tối đa {framework.bonus_max}, điểm trừ tối đa {framework.penalty_max}; tổng điểm "
                 f"không dưới 0 và không vượt {framework.total_max}." if framework.adjustments else ""),
              "Nhập điểm thẩm định và nhận xét ở trang ThamDinh (ô nền vàng), điểm điều tra XHH ở cột E, "
-             "rồi bấm “Tính lại”; hoặc chạy lệnh “cchc recompute”."]
+             "rồi bấm “Tính lại”; hoặc chạy lệnh “cchc recompute”.",
+             "Sau giải trình của đơn vị: ghi điểm mới ở cột “Điểm sau giải trình” và lý do ở cột “Lý do điều "
+             "chỉnh” (điểm thẩm định lần đầu giữ nguyên); điểm mới chỉ được tính khi có lý do."]
     if framework.sample:
         notes.append("Lưu ý: đang dùng BỘ TIÊU CHÍ MẪU, chưa phải bộ tiêu chí chính thức của tỉnh.")
     for j, text in enumerate(notes):
         ws.write_string(4 + j, note_col, text, f["note"])
-    for j, text in enumerate((table.invalid + table.survey_notes)[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]):
+    for j, text in enumerate(table.notes[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]):
         ws.write_string(NOTES_ROW - 1 + j, note_col, text, f["note"])

@@ -16,13 +16,14 @@ from automation.units import Unit
 @dataclass
 class FileReport:
     path: Path
-    kind: str = "unknown"  # respondent_list | document | workbook | survey_entry | spreadsheet | unknown
+    kind: str = "unknown"  # respondent_list | document | explanation | workbook | survey_entry | spreadsheet | unknown
     unit: Unit | None = None
     problems: list[Problem] = field(default_factory=list)
     respondent_list: RespondentList | None = None
     sniffed: Sniffed | None = None
     self_assessment: SelfAssessment | None = None
     converted: Path | None = None  # the .docx/.xlsx LibreOffice made of a legacy file, when kept
+    criteria: list[str] | None = None  # an explanation: the criterion codes it speaks of
     # working state of the stages (not part of the result)
     source: Path | None = field(default=None, repr=False)  # what is read: the file, or its conversion
     doc: WordDocument | None = field(default=None, repr=False)
@@ -53,6 +54,8 @@ class FileReport:
             return {"kind": "respondent_list", "list": self.respondent_list.to_dict()}
         if self.self_assessment is not None:
             return {"kind": "self_assessment", "self_assessment": self.self_assessment.to_dict()}
+        if self.criteria is not None:
+            return {"kind": "explanation", "criteria": self.criteria}
         return None
 
     def as_dict(self) -> dict:

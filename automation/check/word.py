@@ -1,10 +1,13 @@
-"""The Word side of the check: is a document a respondent list (classify), and what is wrong with it (check)."""
+"""The Word side of the check: is a document a respondent list, an explanation or another document (classify),
+and what is wrong with it (check)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
+from automation import vntext
 from automation.check.fonts import format_problems
 from automation.check.report import FileReport
 from automation.config import Settings
@@ -26,7 +29,9 @@ def classify_word(rep: FileReport, settings: Settings, hint: Unit | None) -> Non
     heading = rl.heading if rl else top
     rep.unit = hint or identify_unit(settings, rep, " ".join(doc.headers + heading), rep.path)
     if rl is None and not looks_like_list_title(top[:4] + [rep.path.stem]):
-        rep.kind = "document"
+        rep.kind = "explanation" if looks_like_explanation(top[:6] + [rep.path.stem]) else "document"
+        if rep.kind == "explanation":
+            rep.criteria = criteria_named(doc)
         return
     rep.kind = "respondent_list"
     rep.respondent_list = rl
@@ -75,3 +80,27 @@ def identify_unit(settings: Settings, report: FileReport, heading: str, original
     if match.unit is None:
         report.problems.append(problem("unit.unknown", detail=match.reason()))
     return match.unit
+
+
+def looks_like_explanation(texts: list[str]) -> bool:
+    """Does a heading or file name announce an explanation of the scores ("Văn bản giải trình", "V/v giải
+    trình kết quả thẩm định", "giai-trinh-Kim-Xa.docx")?"""
+    return any(" giai trinh " in f" {vntext.ascii_key(t).replace('-', ' ').replace('_', ' ')} " for t in texts)
+
+
+_CODE = r"(\d{1,2}(?:\.\d{1,2}){0,3})"
+_NAMED = re.compile(r"\btieu\s+chi\s+(?:so\s+)?" + _CODE + r"(?![\d.]*\d)")
+_CELL = re.compile(r"^\s*" + _CODE.replace("{0,3}", "{1,3}") + r"\.?\s*$")
+
+
+def criteria_named(doc: WordDocument) -> list[str]:
+    """The criterion codes an explanation speaks of: after "tiêu chí" in its text, or alone in a table cell
+    (a table "Tiêu chí | Giải trình | Tài liệu"), in the order met."""
+    found: dict[str, None] = {}
+    texts = list(doc.paragraphs) + [c for t in doc.tables for row in t.rows for c in row if c]
+    for text in texts:
+        for mt in _NAMED.finditer(vntext.strip_diacritics(text).lower()):
+            found[mt.group(1).rstrip(".")] = None
+        if (mt := _CELL.match(text)) is not None:
+            found[mt.group(1)] = None
+    return list(found)

@@ -30,7 +30,7 @@ VARIABLES = {
                                 "cong_bo"},
     "notice": COMMON_VARIABLES | {"don_vi", "ke_hoach", "tieu_chi", "cong_toi_da", "cong_tu_cham",
                                   "cong_tham_dinh", "diem_dtxhh", "tong_diem", "chi_so", "xep_hang", "so_don_vi",
-                                  "trang_thai", "chinh_thuc", "nhom_don_vi", "xep_loai_cau"},
+                                  "trang_thai", "chinh_thuc", "nhom_don_vi", "xep_loai_cau", "dieu_chinh"},
     "report": COMMON_VARIABLES | {"ke_hoach", "ngay", "han", "qua_trinh", "ket_qua", "so_don_vi", "chi_so_tb",
                                   "chi_so_cao_nhat", "don_vi_cao_nhat", "chi_so_thap_nhat", "don_vi_thap_nhat",
                                   "phan_bo", "nop_muon", "chua_chinh_thuc", "cong_bo", "nhom", "phan_bo_tieu_de",
@@ -208,13 +208,20 @@ def notice_context(settings: Settings, table, unit_code: str, *, today: dt.date,
     result = _result(table, unit_code)
     unit = settings.units.by_code(unit_code)
     rows = _index(table)[1].get(unit_code, [])
+    revised = {code: rev for (u, code), rev in getattr(table, "revisions", {}).items() if u == unit_code}
     ctx = common(settings, "notice", draft=draft, today=today)
     ctx.update({
         "don_vi": f"{unit.type.lower()} {unit.name}" if unit else result.name,
         "ke_hoach": _plan_reference(settings),
         "tieu_chi": [{"ma": r.code, "noi_dung": r.content, "toi_da": points(r.max_points),
-                      "tu_cham": points(r.self_score), "tham_dinh": points(r.appraised), "nhan_xet": r.comment or ""}
+                      "tu_cham": points(r.self_score),
+                      "tham_dinh": points(revised[r.code].revised if r.code in revised else r.appraised),
+                      "nhan_xet": r.comment or ""}
                      for r in rows],
+        # the explanation round: both scores of every criterion the council revised
+        "dieu_chinh": [{"ma": r.code, "noi_dung": r.content, "lan_dau": points(revised[r.code].first),
+                        "sau_giai_trinh": points(revised[r.code].revised), "ly_do": revised[r.code].reason}
+                       for r in rows if r.code in revised],
         "cong_toi_da": points(sum((r.max_points for r in rows), Decimal(0))),
         "cong_tu_cham": points(result.self_total),
         "cong_tham_dinh": points(result.appraised_total),

@@ -22,7 +22,8 @@ from automation.units import Unit
 from automation.workspace import CONVERTED, DUPLICATES, QUARANTINE, SURVEY_ENTRIES
 
 _CRITERION = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})(?=$|[\s._\-)])")
-_KINDS = {"respondent_list": m.RESPONDENT_LIST, "workbook": m.WORKBOOK, "survey_entry": m.SURVEY_ENTRY}
+_KINDS = {"respondent_list": m.RESPONDENT_LIST, "workbook": m.WORKBOOK, "survey_entry": m.SURVEY_ENTRY,
+          "explanation": m.EXPLANATION}
 
 
 @dataclass
@@ -92,7 +93,7 @@ class Filing:
             kind = m.UNKNOWN
             if unit is None:
                 unit = self._folder_unit(c.rel) or self.settings.units.find_first(c.rel.stem).unit
-        return kind, unit, problems, criterion if kind == m.EVIDENCE else None
+        return kind, unit, problems, criterion if kind in (m.EVIDENCE, m.EXPLANATION) else None
 
     def _file_checked(self, c: Claim, rep: FileReport, sha: str) -> None:
         """File one checked claim: the archive (with its conversion beside it) or the quarantine; record what
@@ -158,7 +159,7 @@ class Filing:
         self.subs.update(row_id, status=status, path=self.rel(dest),
                          processed_at=clock.now().isoformat(timespec="seconds"))
         if status == m.ARCHIVED and row["version"] and (row["unit_code"] or row["kind"] == m.SURVEY_ENTRY):
-            same_name = row["original_name"] if row["kind"] == m.EVIDENCE else None
+            same_name = row["original_name"] if row["kind"] in (m.EVIDENCE, m.EXPLANATION) else None
             self.subs.supersede_older(row["unit_code"], row["kind"], row["version"], same_name)
         row = self.subs.raw(row_id)
         first = self.subs.raw(row["duplicate_of"]) if row["duplicate_of"] else None

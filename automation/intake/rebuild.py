@@ -115,7 +115,7 @@ def rebuild(ws: Workspace) -> Rebuilt:
 def _supersede(subs, d: dict) -> None:
     if d["status"] in (m.ARCHIVED, m.SUPERSEDED) and d.get("version") and (d.get("unit_code") or
                                                                             d["kind"] == m.SURVEY_ENTRY):
-        same_name = d["original_name"] if d["kind"] == m.EVIDENCE else None
+        same_name = d["original_name"] if d["kind"] in (m.EVIDENCE, m.EXPLANATION) else None
         subs.supersede_older(d.get("unit_code"), d["kind"], d["version"], same_name)
 
 

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from automation import files
+from automation.ledger.council import CouncilScores
 from automation.ledger.drafts import Drafts, Outputs
 from automation.ledger.mailings import Mailings
 from automation.ledger.previous import Previous
@@ -164,6 +165,29 @@ MIGRATIONS.append((8, """
             imported_at TEXT NOT NULL
         );
 """))  # last year's index and rank per unit code of that year (`cchc previous import`)
+MIGRATIONS.append((9, """
+        CREATE TABLE council_scores (
+            unit_code TEXT NOT NULL,
+            criterion TEXT NOT NULL,
+            appraised TEXT,
+            revised TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            accepted_at TEXT NOT NULL,
+            PRIMARY KEY (unit_code, criterion)
+        );
+        CREATE TABLE score_changes (
+            id INTEGER PRIMARY KEY,
+            unit_code TEXT NOT NULL,
+            criterion TEXT NOT NULL,
+            old_appraised TEXT,
+            old_revised TEXT,
+            new_appraised TEXT,
+            new_revised TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            after_deadline INTEGER NOT NULL,
+            changed_at TEXT NOT NULL
+        );
+"""))  # the explanation round: the council's accepted input per row, and every change of a recorded score
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
@@ -279,6 +303,10 @@ class Ledger:
     @cached_property
     def previous(self) -> "Previous":
         return Previous(self)
+
+    @cached_property
+    def council(self) -> CouncilScores:
+        return CouncilScores(self)
 
 
 def open_ledger(path: Path) -> Ledger:

@@ -5,22 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-# kinds of submission (the plan: list, self-assessment workbook and report, evidence)
+# kinds of submission (the plan: list, self-assessment workbook and report, evidence, explanations)
 RESPONDENT_LIST = "respondent_list"
 WORKBOOK = "workbook"
 REPORT = "report"
 EVIDENCE = "evidence"
+EXPLANATION = "explanation"  # after the notices: a commune's explanation of its scores
 SURVEY_ENTRY = "survey_entry"  # the office's filled survey entry workbook, not a commune's file
 UNKNOWN = "unknown"
-KINDS = (RESPONDENT_LIST, WORKBOOK, REPORT, EVIDENCE, SURVEY_ENTRY, UNKNOWN)
+KINDS = (RESPONDENT_LIST, WORKBOOK, REPORT, EVIDENCE, EXPLANATION, SURVEY_ENTRY, UNKNOWN)
 KIND_NAMES = {RESPONDENT_LIST: "danh sách người đã giao dịch TTHC", WORKBOOK: "biểu tự đánh giá, chấm điểm",
-              REPORT: "báo cáo tự đánh giá", EVIDENCE: "tài liệu kiểm chứng", SURVEY_ENTRY: "bảng nhập phiếu điều tra XHH",
-              UNKNOWN: "không xác định"}
+              REPORT: "báo cáo tự đánh giá", EVIDENCE: "tài liệu kiểm chứng", EXPLANATION: "văn bản giải trình",
+              SURVEY_ENTRY: "bảng nhập phiếu điều tra XHH", UNKNOWN: "không xác định"}
 KIND_FOLDERS = {RESPONDENT_LIST: "danh-sach", WORKBOOK: "bieu-cham-diem", REPORT: "bao-cao",
-                EVIDENCE: "tai-lieu-kiem-chung", SURVEY_ENTRY: "nhap-phieu", UNKNOWN: "khac"}
+                EVIDENCE: "tai-lieu-kiem-chung", EXPLANATION: "giai-trinh", SURVEY_ENTRY: "nhap-phieu",
+                UNKNOWN: "khac"}
 # the deadline of each kind, by its key in cchc.toml [deadlines]
 KIND_DEADLINES = {RESPONDENT_LIST: "respondent_list", WORKBOOK: "self_assessment", REPORT: "self_assessment",
-                  EVIDENCE: "supplementary_evidence"}
+                  EVIDENCE: "supplementary_evidence", EXPLANATION: "supplementary_evidence"}
 
 # statuses
 PROCESSING = "processing"

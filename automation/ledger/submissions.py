@@ -9,8 +9,8 @@ import json
 import sqlite3
 
 from automation import clock
-from automation.ledger.records import (ARCHIVED, DUPLICATE, EVIDENCE, PROCESSING, QUARANTINED, RESPONDENT_LIST,
-                                       SUPERSEDED, SURVEY_ENTRY, WORKBOOK, Submission)
+from automation.ledger.records import (ARCHIVED, DUPLICATE, EVIDENCE, EXPLANATION, PROCESSING, QUARANTINED,
+                                       RESPONDENT_LIST, SUPERSEDED, SURVEY_ENTRY, WORKBOOK, Submission)
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the connection owner imports this module
@@ -132,12 +132,12 @@ class Submissions:
             (*kinds, ARCHIVED))]
 
     def input_marks(self) -> dict[str, tuple]:
-        """unit -> a mark of its current self-assessment and evidence (how many archived, the newest id): the
-        mark changes whenever one of them is archived, replaced or set aside.  Reads only current rows."""
+        """unit -> a mark of its current self-assessment, evidence and explanations (how many archived, the newest
+        id): the mark changes whenever one of them is archived, replaced or set aside.  Reads only current rows."""
         marks: dict[str, tuple] = {}
         for unit, kind, count, newest in self.db.execute(
-                "SELECT unit_code, kind, COUNT(*), MAX(id) FROM submissions WHERE kind IN (?, ?) AND status = ? "
-                "AND unit_code IS NOT NULL GROUP BY unit_code, kind", (WORKBOOK, EVIDENCE, ARCHIVED)):
+                "SELECT unit_code, kind, COUNT(*), MAX(id) FROM submissions WHERE kind IN (?, ?, ?) AND status = ? "
+                "AND unit_code IS NOT NULL GROUP BY unit_code, kind", (WORKBOOK, EVIDENCE, EXPLANATION, ARCHIVED)):
             marks[unit] = marks.get(unit, ()) + ((kind, count, newest),)
         return marks
 

@@ -18,7 +18,10 @@ from automation.scoring.index import UnitInput, UnitResult, compute, rank_in_gro
 THAM_DINH = "ThamDinh"
 TONG_HOP = "TongHop"
 TD_HEADERS = ("Mã đơn vị", "Đơn vị", "Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm", "Điểm thẩm định",
-              "Nhận xét", "Tài liệu kiểm chứng")
+              "Nhận xét", "Tài liệu kiểm chứng", "Điểm sau giải trình", "Lý do điều chỉnh")
+# the council's columns (0-based): the first appraisal, its comment; after the explanation round, the revised
+# score and the reason for it
+TD_APPRAISED, TD_COMMENT, TD_REVISED, TD_REASON = 6, 7, 9, 10
 TH_HEADERS = ("Mã đơn vị", "Đơn vị", "Điểm tự chấm", "Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm",
               "Chỉ số (%)", "Xếp hạng", "Trạng thái")
 
@@ -53,6 +56,22 @@ class Row:
     comment: str = ""
     evidence: list[tuple[str, str]] = field(default_factory=list)  # (display name, path from outbox/)
     evidence_text: str = ""  # the commune's own reference
+    revised: object = None  # the council's score after the explanation round (Decimal, or text as typed)
+    reason: str = ""  # why the council revised it
+
+    @property
+    def council(self) -> tuple:
+        """What the council typed on this row, as the explanation round compares it."""
+        return (self.appraised, self.revised, self.reason)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A criterion whose score the council revised after the explanation round, as it counts."""
+
+    first: Decimal | None
+    revised: Decimal
+    reason: str
 
 
 @dataclass
@@ -62,6 +81,16 @@ class Table:
     results: list[UnitResult] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)  # Vietnamese notes on cells that are not numbers
     survey_notes: list[str] = field(default_factory=list)  # survey criteria without answers
+    # (unit, criterion) -> (appraised, revised, reason) counted in place of what the row holds: a change made
+    # after the explanation deadline without a new reason (automation.scoring.revision)
+    held: dict[tuple[str, str], tuple] = field(default_factory=dict)
+    held_notes: list[str] = field(default_factory=list)
+    revisions: dict[tuple[str, str], Revision] = field(default_factory=dict)  # the revisions that count
+
+    @property
+    def notes(self) -> list[str]:
+        """Everything the recompute could not count as typed, for TongHop's notes."""
+        return self.invalid + self.held_notes + self.survey_notes
 
 
 def as_number(value) -> Decimal | None:
@@ -94,7 +123,8 @@ def table_from_values(td: list[list], th: list[list], framework: Framework, sett
     for r in td[1:]:
         r = list(r) + [None] * (len(TD_HEADERS) - len(r))
         if _key(r[0]) and _key(r[2]):
-            typed[(_key(r[0]), _key(r[2]))] = (r[5], r[6], _key(r[7]), r[8])
+            typed[(_key(r[0]), _key(r[2]))] = (r[5], r[TD_APPRAISED], _key(r[TD_COMMENT]), r[8], r[TD_REVISED],
+                                               _key(r[TD_REASON]))
     survey = {}
     for r in th[1:]:
         r = list(r) + [None] * (len(TH_HEADERS) - len(r))
@@ -103,10 +133,11 @@ def table_from_values(td: list[list], th: list[list], framework: Framework, sett
     rows = []
     for unit in settings.units:
         for c in framework.scored:
-            own, council, comment, evidence = typed.get((unit.code, c.code), (None, None, "", None))
+            own, council, comment, evidence, revised, reason = typed.get((unit.code, c.code),
+                                                                         (None, None, "", None, None, ""))
             rows.append(Row(unit.code, unit.full_name, c.code, c.content, c.max_points,
                             _number_or_text(own), _number_or_text(council), comment,
-                            evidence_text=_key(evidence)))
+                            evidence_text=_key(evidence), revised=_number_or_text(revised), reason=reason))
     return Table(rows, {k: _number_or_text(v) for k, v in survey.items()})
 
 
@@ -117,20 +148,36 @@ def _number_or_text(v):
     return n if n is not None else vntext.clean(str(v))
 
 
+def _valid(raw, lo: Decimal, hi: Decimal, what: str, r: Row, notes: list[str]) -> Decimal | None:
+    """``raw`` as a score in the criterion's range, else None with a note saying why it is not counted."""
+    n = raw if isinstance(raw, Decimal) else None
+    if raw is not None and (n is None or n < lo or n > hi):
+        notes.append(f"{r.unit_name}, tiêu chí {r.code}: {what} “{raw}” không hợp lệ ({lo} – {hi}), chưa được tính")
+        return None
+    return n
+
+
 def compute_table(table: Table, framework: Framework, settings: Settings) -> Table:
+    """The index of every unit from the table's scores.  The council's score that counts is the revised one
+    (column “Điểm sau giải trình”) when it has its reason, else the first appraisal; a change the explanation
+    round holds back (``table.held``) counts as it was recorded."""
     inputs: dict[str, UnitInput] = {u.code: UnitInput(u.code, u.full_name) for u in settings.units}
-    table.invalid = []
+    table.invalid, table.revisions = [], {}
     for r in table.rows:
         u = inputs[r.unit_code]
         crit = framework.by_code.get(r.code)
         lo, hi = crit.range if crit is not None else (Decimal(0), r.max_points)
-        for label, raw, target in (("tự chấm", r.self_score, u.self_scores), ("thẩm định", r.appraised, u.appraised)):
-            n = raw if isinstance(raw, Decimal) else None
-            if raw is not None and (n is None or n < lo or n > hi):
-                table.invalid.append(f"{r.unit_name}, tiêu chí {r.code}: điểm {label} “{raw}” không hợp lệ "
-                                     f"({lo} – {hi}), chưa được tính")
-                n = None
-            target[r.code] = n
+        u.self_scores[r.code] = _valid(r.self_score, lo, hi, "điểm tự chấm", r, table.invalid)
+        appraised, revised, reason = table.held.get((r.unit_code, r.code), r.council)
+        first = _valid(appraised, lo, hi, "điểm thẩm định", r, table.invalid)
+        second = _valid(revised, lo, hi, "điểm sau giải trình", r, table.invalid)
+        if second is not None and not reason:
+            table.invalid.append(f"{r.unit_name}, tiêu chí {r.code}: điểm sau giải trình “{revised}” chưa có lý do "
+                                 "điều chỉnh, chưa được tính (vẫn tính điểm thẩm định)")
+            second = None
+        if second is not None:
+            table.revisions[(r.unit_code, r.code)] = Revision(first, second, reason)
+        u.appraised[r.code] = second if second is not None else first
         if r.self_score is not None:
             u.has_self_assessment = True
     for code, raw in table.survey.items():
@@ -156,7 +203,8 @@ def unit_rows(unit, framework: Framework, sa, evidence: dict, typed: dict) -> li
                         self_score=line.self_score if line else None,
                         appraised=prev.appraised if prev else None, comment=prev.comment if prev else "",
                         evidence=evidence.get((unit.code, c.code), []),
-                        evidence_text=line.evidence if line else ""))
+                        evidence_text=line.evidence if line else "",
+                        revised=prev.revised if prev else None, reason=prev.reason if prev else ""))
     return rows
 
 

@@ -69,7 +69,7 @@ def test_scores_arriving_build_the_workbook_with_macro_and_button(ws):
     assert result.appraisal == path and path.exists()
     td = _sheet_rows(path, "ThamDinh")
     assert td[0] == ["Mã đơn vị", "Đơn vị", "Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm",
-                     "Điểm thẩm định", "Nhận xét", "Tài liệu kiểm chứng"]
+                     "Điểm thẩm định", "Nhận xét", "Tài liệu kiểm chứng", "Điểm sau giải trình", "Lý do điều chỉnh"]
     assert len(td) == 1 + 28 * 4
     kim = [r for r in td if r[0] == "09079"]
     assert [(r[2], r[5]) for r in kim] == [("1.1", 8), ("1.2", 15), ("2.1", 10), ("2.2", 20)]

@@ -40,8 +40,9 @@ def test_the_written_workbook_holds_the_rule_and_the_maxima(tmp_path, settings):
     table = compute_table(Table(rows, {}), FW, settings)
     path = write_workbook(tmp_path / "tham-dinh-2021.xlsm", table, FW, settings)
     wb = openpyxl.load_workbook(path, keep_vba=True)
-    [dv] = wb["ThamDinh"].data_validations.dataValidation
+    dv, after = wb["ThamDinh"].data_validations.dataValidation  # the first appraisal, the score after explanation
     assert str(dv.sqref) == f"G2:G{len(rows) + 1}" and 'OR(C2="3.2",C2="3.3")' in dv.formula1
+    assert str(after.sqref) == f"J2:J{len(rows) + 1}" and after.formula1 == dv.formula1.replace("G2", "J2")
     notes = [c.value for row in wb[TONG_HOP].iter_rows(min_col=11, max_col=11) for c in row if c.value]
     assert notes[0] == ("Tổng điểm tối đa: 80 (thẩm định 60, điều tra XHH 20). Điểm thưởng tối đa 3, điểm trừ "
                         "tối đa 3.5; tổng điểm không dưới 0 và không vượt 80.")
