@@ -18,7 +18,7 @@ LAYERS: dict[str, int] = {
     "automation": 0, "automation.__init__": 0, "automation.problems": 0, "automation.vntext": 0,
     "automation.clock": 0, "automation.files": 0, "automation.resources": 0, "automation.storage": 0,
     "automation.formats": 1,
-    "automation.config": 2, "automation.units": 2, "automation.unitfile": 2, "automation.ranking_rules": 2, "automation.workspace": 2, "automation.lock": 2,
+    "automation.config": 2, "automation.settings": 2, "automation.units": 2, "automation.unitfile": 2, "automation.ranking_rules": 2, "automation.workspace": 2, "automation.lock": 2,
     "automation.mail": 2,
     "automation.ledger": 3,
     "automation.lists": 4, "automation.scoring": 4, "automation.survey": 4, "automation.check": 4,
