@@ -22,6 +22,7 @@ from automation.ledger import Ledger
 from automation.problems import CchcError
 from automation.scoring.framework import Framework, workspace_framework
 from automation.ledger import records as m
+from automation.ledger.council import from_plain, plain
 from automation.scoring.table import Row, Table, assemble_table, compute_table, council_typed, unit_rows
 from automation.workspace import Workspace
 
@@ -30,24 +31,18 @@ log = logging.getLogger(__name__)
 
 def _council(table: Table) -> dict:
     """What staff type into the workbook: appraised scores, comments, survey points (as plain values)."""
-    def plain(v):
-        return None if v is None else {"n": str(v)} if isinstance(v, Decimal) else {"t": v}
-
     return {"rows": [[r.unit_code, r.code, plain(r.appraised), r.comment, plain(r.revised), r.reason]
                      for r in table.rows if r.appraised is not None or r.comment or r.revised is not None or r.reason],
             "survey": {k: plain(v) for k, v in table.survey.items()}}
 
 
 def _from_council(data: dict) -> Table:
-    def value(v):
-        return None if v is None else Decimal(v["n"]) if "n" in v else v["t"]
-
     rows = []
     for u, c, a, comment, *after in data["rows"]:  # rows recorded before the explanation round have 4 fields
         revised, reason = after if after else (None, "")
-        rows.append(Row(u, "", c, "", Decimal(0), appraised=value(a), comment=comment, revised=value(revised),
-                        reason=reason))
-    return Table(rows, {k: value(v) for k, v in data["survey"].items()})
+        rows.append(Row(u, "", c, "", Decimal(0), appraised=from_plain(a), comment=comment,
+                        revised=from_plain(revised), reason=reason))
+    return Table(rows, {k: from_plain(v) for k, v in data["survey"].items()})
 
 
 def existing_input(ws: Workspace, ledger: Ledger, framework: Framework) -> Table | None:

@@ -54,19 +54,18 @@ def evidence_links(ledger: Ledger, framework: Framework,
     evidence: dict[tuple[str, str], list[tuple[str, str]]] = {}
     scored = [c.code for c in framework.scored]
 
-    def put(unit: str, named: list[str], shown: str, link: str) -> None:
-        codes = [c for c in scored if any(c == n or c.startswith(n + ".") for n in named)] or scored
-        for code in codes:
+    def put(unit: str, named: list[str], shown: str, link: str, or_every_row: bool = False) -> None:
+        codes = [c for c in scored if any(c == n or c.startswith(n + ".") for n in named)]
+        for code in codes or (scored if or_every_row else ()):
             evidence.setdefault((unit, code), []).append((shown, link))
 
     for s in ledger.submissions.archived_evidence(units):
-        if any(code == s.criterion or code.startswith(s.criterion + ".") for code in scored):
-            put(s.unit_code, [s.criterion], Path(s.original_name).name, "../" + s.path)
+        put(s.unit_code, [s.criterion], Path(s.original_name).name, "../" + s.path)
     explanations = [s for s in ledger.submissions.archived(m.EXPLANATION) if units is None or s.unit_code in units]
     stored = ledger.submissions.extractions([s.sha256 for s in explanations])
     for s in explanations:
         named = [s.criterion] if s.criterion else (stored.get(s.sha256) or {}).get("criteria") or []
-        put(s.unit_code, named, f"Giải trình: {Path(s.original_name).name}", "../" + s.path)
+        put(s.unit_code, named, f"Giải trình: {Path(s.original_name).name}", "../" + s.path, or_every_row=True)
     return evidence
 
 

@@ -208,7 +208,7 @@ def notice_context(settings: Settings, table, unit_code: str, *, today: dt.date,
     result = _result(table, unit_code)
     unit = settings.units.by_code(unit_code)
     rows = _index(table)[1].get(unit_code, [])
-    revised = {code: rev for (u, code), rev in getattr(table, "revisions", {}).items() if u == unit_code}
+    revised = {code: rev for (u, code), rev in table.revisions.items() if u == unit_code}
     ctx = common(settings, "notice", draft=draft, today=today)
     ctx.update({
         "don_vi": f"{unit.type.lower()} {unit.name}" if unit else result.name,

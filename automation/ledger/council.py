@@ -16,16 +16,22 @@ if TYPE_CHECKING:  # the connection owner imports this module
 Council = tuple  # (appraised, revised, reason)
 
 
+def plain(v) -> dict | None:
+    """A score as the council typed it, as plain JSON values: ``{"n": "7.5"}`` for a number, ``{"t": …}`` for
+    text kept as typed (also the form of the appraisal workbook's record in ``outputs``)."""
+    return None if v is None else {"n": str(v)} if isinstance(v, Decimal) else {"t": v}
+
+
+def from_plain(d: dict | None):
+    return None if d is None else Decimal(d["n"]) if "n" in d else d["t"]
+
+
 def _plain(v) -> str | None:
-    return None if v is None else json.dumps({"n": str(v)} if isinstance(v, Decimal) else {"t": v},
-                                             ensure_ascii=False)
+    return None if v is None else json.dumps(plain(v), ensure_ascii=False)
 
 
 def _value(text: str | None):
-    if text is None:
-        return None
-    d = json.loads(text)
-    return Decimal(d["n"]) if "n" in d else d["t"]
+    return None if text is None else from_plain(json.loads(text))
 
 
 class CouncilScores:
