@@ -367,6 +367,9 @@ def import_previous(settings: Settings, path: Path) -> tuple[int, dict]:
     from automation.scoring.previous import compare, from_csv, from_rows  # noqa: PLC0415
 
     path = Path(path)
+    if path.stat().st_size > settings.limits.max_file_bytes:  # the inbox's own bound, before anything is read
+        raise CchcError("previous.invalid", where=path.name,
+                        detail=f"tệp quá lớn (giới hạn {settings.limits.max_file_bytes // 1024} KB, [limits] max_file_mb)")
     if path.suffix.lower() == ".csv":
         try:
             rows = from_csv(path.read_bytes().decode("utf-8-sig"), path.name)

@@ -143,3 +143,17 @@ def test_a_bad_file_is_one_vietnamese_line(tmp_path, capsys, content, words):
     assert code != 0 and err.startswith("Lỗi [previous.invalid]") and words in err and "Traceback" not in err
     code, _, err = _cli(["previous", "import", str(tmp_path), "-w", str(ws)], capsys)
     assert code == 2 and "là thư mục" in err
+
+
+def test_an_oversized_csv_is_refused_before_it_is_read(tmp_path, capsys):
+    from automation.config import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    toml = ws / "cchc.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert "max_file_mb = 25\n" in text
+    toml.write_text(text.replace("max_file_mb = 25\n", "max_file_mb = 0.001\n"), encoding="utf-8")
+    big = tmp_path / "kq.csv"
+    big.write_text("code,index,rank\n" + "".join(f"{i},80,{i}\n" for i in range(1, 200)), encoding="utf-8")
+    code, _, err = _cli(["previous", "import", str(big), "-w", str(ws)], capsys)
+    assert code != 0 and err.startswith("Lỗi [previous.invalid]") and "quá lớn" in err
