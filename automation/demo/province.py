@@ -62,3 +62,80 @@ def explanation_letter(path: Path, settings, unit, reasons: dict[str, str], day)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
+
+
+LETTER_SHARE = 25  # one unit in this many sends an explanation (at least 3)
+REASON = "Đã bổ sung tài liệu kiểm chứng theo văn bản giải trình"
+WHY = ("đơn vị đã có tài liệu kiểm chứng nhưng chưa gửi kèm biểu tự chấm, nay gửi bổ sung",
+       "kết quả thực hiện đã được cấp có thẩm quyền xác nhận, đề nghị giữ điểm tự chấm",
+       "số liệu báo cáo được cập nhật đến thời điểm đánh giá, gửi kèm bản sao")
+
+
+def import_last_year(settings, echo) -> None:
+    """The office imports last year's results (under the codes of that time) before drafting the documents."""
+    from automation.app import import_previous  # noqa: PLC0415
+
+    path = settings.path("mau", f"ket-qua-nam-{settings.year - 1}.csv")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(previous_results(settings, settings.year - 1), encoding="utf-8")
+    read, counts = import_previous(settings, path)
+    echo(f"Đã nhập kết quả năm {settings.year - 1} của {read} đơn vị (theo mã đơn vị trước sắp xếp): "
+         + ", ".join(f"{n} đơn vị {kind}" for kind, n in counts.items()) + ".")
+
+
+def explanation_round(settings, reduced: list[tuple[str, str, float]], at, process, echo) -> tuple[int, int, int]:
+    """First notices, letters of explanation from the units the council took points off, the council's
+    revisions (one left without its reason, so the first appraisal goes on counting); returns (letters,
+    revisions that count, revisions held)."""
+    import openpyxl  # noqa: PLC0415
+
+    from automation import clock  # noqa: PLC0415
+    from automation.app import generate, recompute  # noqa: PLC0415
+    from automation.appraisal.workbook import workbook_path  # noqa: PLC0415
+    from automation.scoring.table import TD_REASON, TD_REVISED  # noqa: PLC0415
+
+    at("notices")
+    echo(f"Đã soạn {len(generate(settings, 'notices'))} thông báo kết quả thẩm định lần đầu gửi các đơn vị.")
+    at("explanations")
+    asked: dict[str, dict[str, float]] = {}  # unit code -> criterion -> the score the unit asks for (its own)
+    for unit_code, code, own in reduced:
+        asked.setdefault(unit_code, {}).setdefault(code, own)
+    chosen = list(asked)[:max(3, len(settings.units) // LETTER_SHARE)]
+    for n, unit_code in enumerate(chosen):
+        unit = settings.units.by_code(unit_code)
+        asked[unit_code] = dict(list(asked[unit_code].items())[:2])
+        reasons = {code: WHY[(n + i) % len(WHY)] for i, code in enumerate(asked[unit_code])}
+        explanation_letter(settings.path("inbox", unit.full_name, f"giai-trinh-{unit.slug}.docx"), settings, unit,
+                           reasons, clock.now().date())
+    process(f"Văn bản giải trình của {len(chosen)} đơn vị")
+    at("revisions")
+    path = workbook_path(settings)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    unreasoned = (chosen[-1], next(iter(asked[chosen[-1]])))  # the council forgets one reason
+    for row in wb["ThamDinh"].iter_rows(min_row=2):
+        key = (row[0].value, row[2].value)
+        if key[0] in chosen and key[1] in asked[key[0]]:
+            row[TD_REVISED].value = asked[key[0]][key[1]]
+            row[TD_REASON].value = None if key == unreasoned else REASON
+    wb.save(path)
+    table = recompute(settings)
+    held = sum(len(asked[c]) for c in chosen) - len(table.revisions)
+    echo(f"Hội đồng điều chỉnh {len(table.revisions)} tiêu chí sau giải trình (có lý do); {held} điều chỉnh "
+         "chưa ghi lý do nên giữ điểm thẩm định lần đầu.")
+    return len(chosen), len(table.revisions), held
+
+
+def group_lines(table, settings) -> list[str]:
+    """The summary's results per ranking group (its first three) and the count per band."""
+    lines = []
+    groups = list(dict.fromkeys(r.group for r in table.results))
+    for group in groups:
+        mine = [r for r in table.results if r.group == group]
+        lines.append(f"  {group or 'Tất cả'} ({len(mine)} đơn vị):")
+        lines += [f"    Hạng {r.rank}/{r.group_size}: {r.name} – chỉ số {str(r.index).replace('.', ',')}%"
+                  + (f", xếp loại {r.band}" if r.band else "") for r in mine[:3]]
+    if settings.ranking.bands:
+        bands = [b.name for b in settings.ranking.bands] + [""]
+        count = {b: sum(r.band == b for r in table.results) for b in bands}
+        lines.append("  Xếp loại: " + ", ".join(f"{b or 'chưa xếp loại'} {count[b]}" for b in bands) + ".")
+    return lines

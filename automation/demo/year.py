@@ -32,6 +32,11 @@ COMMENTS = ("Thiếu tài liệu kiểm chứng", "Báo cáo gửi chậm so v�
 CALENDAR = {"lists": "2021-10-25T09:00:00", "resent": "2021-10-28T10:00:00", "late_list": "2021-11-02T10:15:00",
             "self": "2021-11-10T08:30:00", "corrected": "2021-11-15T14:00:00", "survey": "2022-01-05T09:00:00",
             "appraisal": "2022-01-20T15:00:00", "documents": "2022-02-20T09:00:00"}
+# a province (``--preset``) plays the explanation round before the supplementary-evidence deadline (10/12):
+# the survey and the council's first appraisal in November, notices, explanations and revisions in December
+PROVINCE_CALENDAR = {**CALENDAR, "survey": "2021-11-20T09:00:00", "appraisal": "2021-11-27T15:00:00",
+                     "notices": "2021-11-30T09:00:00", "explanations": "2021-12-04T10:00:00",
+                     "revisions": "2021-12-08T15:00:00"}
 
 
 def run_year_demo(directory: Path | None, echo=print, dry_run: bool = False, preset: str | None = None) -> int:
@@ -41,9 +46,10 @@ def run_year_demo(directory: Path | None, echo=print, dry_run: bool = False, pre
     directory = Path(directory or ("cchc-demo-nam" if not preset else f"cchc-demo-{preset}")).resolve()
     settings = _fresh_workspace(directory, preset)
     _YEARS[0] = settings.year - SEED  # the plan's calendar, moved to the workspace's year
+    _PLAN[0] = PROVINCE_CALENDAR if preset else CALENDAR
     saved = os.environ.get("CCHC_NOW")
     try:
-        return _run(directory, settings, echo, dry_run)
+        return _run(directory, settings, echo, dry_run, province=bool(preset))
     finally:
         if saved is None:
             os.environ.pop("CCHC_NOW", None)
@@ -52,10 +58,11 @@ def run_year_demo(directory: Path | None, echo=print, dry_run: bool = False, pre
 
 
 _YEARS = [0]  # years between the 2021 calendar and the demo's year
+_PLAN = [CALENDAR]  # the demo's calendar (in 2021's dates)
 
 
 def _at(step: str) -> None:
-    when = dt.datetime.fromisoformat(CALENDAR[step])
+    when = dt.datetime.fromisoformat(_PLAN[0][step])
     os.environ["CCHC_NOW"] = when.replace(year=when.year + _YEARS[0]).isoformat()
 
 
@@ -104,7 +111,7 @@ def _fill_self_assessment(form: Path, target: Path, scores: dict, evidence: dict
     wb.save(target)
 
 
-def _run(directory: Path, settings, echo, dry_run: bool) -> int:
+def _run(directory: Path, settings, echo, dry_run: bool, province: bool = False) -> int:
     from automation import vntext  # noqa: PLC0415
     from automation.demo.samples import make_sample_lists  # noqa: PLC0415
     from automation.app import generate, process_inbox, recompute  # noqa: PLC0415
@@ -215,6 +222,7 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
     path = workbook_path(settings)
     wb = openpyxl.load_workbook(path, keep_vba=True)
     partly = {u.code for u in units[-PARTLY_APPRAISED:]}
+    reduced = []  # (unit, criterion, the unit's own score) where the council took points off
     for row in wb["ThamDinh"].iter_rows(min_row=2):
         unit_code, code = row[0].value, row[2].value
         if not unit_code or (unit_code in partly and rng.random() < 0.5):
@@ -223,6 +231,8 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
         score = own if own is not None else top
         if rng.random() < 0.15:  # the council takes a little off, and says why
             score, comment = max(low, score - rng.choice((0.25, 0.5, 1.0))), rng.choice(COMMENTS)
+            if own is not None and score < own:
+                reduced.append((unit_code, code, own))
         else:
             comment = ""
         row[6].value, row[7].value = score, comment
@@ -230,17 +240,25 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
     table = recompute(settings)
     status_of = Counter(r.status for r in table.results)
     echo(f"Đã tính lại {len(table.results)} đơn vị: " + ", ".join(f"{n} {_label(s)}" for s, n in status_of.items()))
+    if province:
+        from automation.demo import province as round_  # noqa: PLC0415
+
+        _at("notices")
+        step("4b. Vòng giải trình")
+        letters, revised, held = round_.explanation_round(settings, reduced, _at, process, echo)
 
     # 5. documents
     _at("documents")
     step("5. Dự thảo văn bản")
+    if province:
+        round_.import_last_year(settings, echo)
     drafts = generate(settings, "all", pdf=False)
     final = all(d.final for d in drafts)
     echo(f"Đã soạn {len(drafts)} văn bản ({drafts_state(final)}).")
 
     # 6. status workbook and mail
     step("6. Bảng trạng thái và thư báo cáo")
-    mail_line = _status_mail(settings, echo, dry_run)
+    mail_line = _status_mail(settings, echo, dry_run, "phutho.example" if province else "vinhtuong.example")
 
     # 7. summary
     steps.append(time.perf_counter())
@@ -248,6 +266,9 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
     books = [s for s in first + corrected if s.kind == "workbook"]
     evidence = [s for s in first if s.kind == "evidence"]
     forms_in = len(sample.people) if any(s.kind == "survey_entry" for s in entry) else 0
+    if province:  # the table after the explanation round
+        table = recompute(settings)
+        status_of = Counter(r.status for r in table.results)
     echo("\n== Tổng kết năm ==")
     echo(f"Danh sách: {len(lists)} tệp; {verdicts['accepted']} đạt, {verdicts['accepted_with_warnings']} đạt có cảnh "
          f"báo, {verdicts['rejected']} không đạt ({sum(s.status == 'quarantined' for s in lists)} cách ly, "
@@ -257,9 +278,15 @@ def _run(directory: Path, settings, echo, dry_run: bool) -> int:
     echo(f"Điều tra XHH: đã nhập {forms_in} phiếu của {len(survey.unit_files)} đơn vị.")
     echo(f"Kết quả: {status_of.get('Chính thức', 0)} đơn vị chính thức, {status_of.get('Tạm tính', 0)} tạm tính"
          + "".join(f", {n} {_label(s)}" for s, n in status_of.items() if s not in ("Chính thức", "Tạm tính")) + ".")
-    for r in table.results[:3]:
-        echo(f"  Hạng {r.rank}: {r.name} – chỉ số {str(r.index).replace('.', ',')}% ({_label(r.status)})")
-    names = ("Danh sách", "Biểu tự chấm", "Điều tra XHH", "Thẩm định", "Văn bản", "Trạng thái, thư")
+    if province:
+        echo(f"Giải trình: {letters} văn bản; Hội đồng điều chỉnh {revised} tiêu chí có lý do, {held} chưa có lý do.")
+        for line in round_.group_lines(table, settings):
+            echo(line)
+    else:
+        for r in table.results[:3]:
+            echo(f"  Hạng {r.rank}: {r.name} – chỉ số {str(r.index).replace('.', ',')}% ({_label(r.status)})")
+    names = ("Danh sách", "Biểu tự chấm", "Điều tra XHH", "Thẩm định") + (("Giải trình",) if province else ()) \
+        + ("Văn bản", "Trạng thái, thư")
     echo("Thời gian: " + ", ".join(f"{n} {b - a:.1f} giây" for n, a, b in zip(names, steps, steps[1:]))
          + f"; tổng {time.perf_counter() - t_start:.1f} giây.")
     echo("Các tệp kết quả:")
@@ -300,15 +327,15 @@ def _test_server(echo):
     return Controller
 
 
-def _demo_mail(port: int) -> Mail:
+def _demo_mail(port: int, domain: str) -> Mail:
     """The office's [mail] in the demo: the test mail server on this machine."""
+    sender = "phongnoivu" if domain == "vinhtuong.example" else "sonoivu"
     return Mail(host="127.0.0.1", port=port, security="none", user="", password_env="CCHC_DEMO_SMTP_PW",
-                sender="phongnoivu@vinhtuong.example",
-                recipients=("hoidong@vinhtuong.example", "lanhdao@vinhtuong.example"),
+                sender=f"{sender}@{domain}", recipients=(f"hoidong@{domain}", f"lanhdao@{domain}"),
                 attempts=2, backoff_s=0.5, weekday=5, time="16:00")
 
 
-def _status_mail(settings, echo, dry_run: bool) -> tuple[Path, str]:
+def _status_mail(settings, echo, dry_run: bool, domain: str) -> tuple[Path, str]:
     from automation import clock  # noqa: PLC0415
     from automation import mail  # noqa: PLC0415
     from automation.app import write_status  # noqa: PLC0415
@@ -319,7 +346,7 @@ def _status_mail(settings, echo, dry_run: bool) -> tuple[Path, str]:
     echo(f"Đã lập bảng trạng thái: {path}")
     Controller = None if dry_run else _test_server(echo)
     port = _free_port() if Controller else 25
-    cfg = _demo_mail(port)
+    cfg = _demo_mail(port, domain)
     ms = dataclasses.replace(mail.MailSettings.from_config(cfg), timeout_s=10)
     message = status_message.build_message(settings, ms, path, status_message.summary_lines(settings, today), today)
     if Controller is None:

@@ -15,7 +15,7 @@ def test_without_aiosmtpd_the_year_demo_writes_the_mail(tmp_path, capsys, monkey
     monkeypatch.setitem(sys.modules, "aiosmtpd.controller", None)  # "import aiosmtpd.controller" fails
     seen = {}
 
-    def run(directory, settings, echo, dry_run):
+    def run(directory, settings, echo, dry_run, province=False):
         seen["dry_run"] = dry_run
         return 0
 
