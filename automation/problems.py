@@ -191,6 +191,8 @@ CATALOG: dict[str, Entry] = {
                        "Đối chiếu hai bản, chép phần cần giữ sang một bản rồi xóa bản không dùng."),
     "draft.pdf_failed": _e("error", "Không chuyển được {path} sang PDF: {detail}.",
                            "Mở tệp bằng Word và lưu dưới dạng PDF, hoặc kiểm tra LibreOffice rồi chạy lại."),
+    "preview.failed": _e("error", "Không tạo được bản xem trước (PDF) của {path}: {detail}.",
+                         "Mở tệp bằng Word hoặc Excel xem tệp có hỏng không, lưu lại rồi chạy lại."),
     # mail
     "mail.not_configured": _e("error", "Chưa cấu hình thư điện tử (mục [mail] trong cchc.toml).",
                               "Điền mục [mail] (máy chủ, cổng, người gửi, người nhận) hoặc dùng --dry-run."),
