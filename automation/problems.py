@@ -277,7 +277,8 @@ CATALOG: dict[str, Entry] = {
                                    "đọc được).", "Mở tệp bằng Notepad, chọn Lưu thành… với bảng mã UTF-8.")),
     "config.missing": _e("error", "Không tìm thấy tệp cấu hình {path}.",
                          "Chạy “cchc init THƯ_MỤC” để tạo không gian làm việc mới."),
-    "usage.bad_argument": _e("error", "{detail}.", ""),
+    "usage.bad_argument": _e("error", "{detail}.", "",
+                             click=("", "{suggestion}Xem “{help}”.")),  # click's own errors, with a near miss
     "workspace.exists": _e("error", "Thư mục {path} đã có không gian làm việc.", "Chọn thư mục khác."),
     "workspace.locked": _e("error", "Không gian làm việc đang bận: một tiến trình cchc khác (ví dụ cchc watch "
                                     "hoặc cchc process) đang giữ khóa {path}.",
