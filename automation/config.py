@@ -76,7 +76,7 @@ class _Reader:
             from difflib import get_close_matches  # noqa: PLC0415
             near = get_close_matches(unknown[0], sorted(self.seen), 1)
             raise ConfigError("config.invalid", key=self._key(unknown[0]), detail="khóa không được hỗ trợ" + (
-                f"; có phải ý bạn là “{self._key(near[0])}”?" if near else " (gõ nhầm?)"))
+                f" (có phải ý bạn là “{self._key(near[0])}”?)" if near else " (gõ nhầm?)"))
 
 
 def _positive(v) -> str | None:
@@ -250,7 +250,9 @@ def _weekday(ml: "_Reader") -> int:
         return raw
     day = _WEEKDAYS.get(vntext.ascii_key(str(raw)))
     if day is None:
-        raise ConfigError("config.invalid", key="mail.weekday", detail="cần monday … sunday, “Thứ 6” hoặc 1–7")
+        from automation.tomltext import toml_text  # noqa: PLC0415
+        raise ConfigError("config.invalid", key="mail.weekday",
+                          detail=f"cần monday … sunday, “Thứ 6” hoặc 1–7, nhưng ghi “{toml_text(raw)}”")
     return day
 
 

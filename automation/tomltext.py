@@ -40,7 +40,7 @@ _FAMILIES: tuple[tuple[str, str], ...] = (
     ("Unclosed inline table", "bảng { … } thiếu dấu “}” ở cuối hoặc thiếu dấu phẩy giữa hai khóa"),
     ("Unterminated string", "chuỗi chưa có dấu ngoặc kép đóng"),
     ("Unescaped '\\'", "dấu “\\” trong chuỗi ngoặc kép phải viết hai lần (“\\\\”), hoặc đặt chuỗi trong "
-                       "ngoặc đơn '…'"),
+                       "dấu nháy đơn thay cho ngoặc kép"),
     ("Invalid hex value", "mã ký tự “\\u…” trong chuỗi không đúng"),
     ("Escaped character is not a Unicode", "mã ký tự “\\u…” trong chuỗi không phải ký tự có thật"),
     ("Found invalid character", "có ký tự điều khiển không được phép trong chú thích hay chuỗi"),
@@ -99,7 +99,10 @@ def syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
         detail = _value_detail(token, bare) or ("thiếu giá trị sau dấu “=”" if bare and not token else detail)
     back = family.startswith(("Unclosed array", "Unclosed inline table")) and not line[:colno - 1].strip()
     key_line = _statement_line(lines, lineno, back)
-    table = _table_above(lines, key_line)
+    if back and key_line:  # an array left open: where it opens, not where the parser gave up
+        lineno, opened = key_line, lines[key_line - 1]
+        colno = len(opened) - len(opened.split("=", 1)[1].lstrip()) + 1
+    table = _table_above(lines, key_line or lineno)
     key = _key_of(lines[key_line - 1] if key_line else "", colno if key_line == lineno else 10 ** 6)
     full = f"{table}.{key}" if table and key else key
     return SyntaxProblem(lineno, colno, full, table, detail)
