@@ -12,6 +12,7 @@ import click
 from automation.problems import Problem, problem
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+_RANGE = getattr(click.types, "_NumberRangeBase", (click.IntRange, click.FloatRange))  # IntRange, FloatRange
 
 
 class Formatter(click.HelpFormatter):
@@ -27,7 +28,7 @@ class ExtraArguments(click.UsageError):
     """Arguments left over after a command's own (click says "Got unexpected extra arguments")."""
 
     def __init__(self, extra: list[str], ctx: click.Context | None = None):
-        super().__init__(f"Got unexpected extra argument{'s' if len(extra) > 1 else ''} ({' '.join(extra)})", ctx)
+        super().__init__("Thừa tham số " + " ".join(f"“{x}”" for x in extra), ctx)
         self.extra = list(extra)
 
 
@@ -122,7 +123,7 @@ def help_record(p: click.Option, ctx: click.Context) -> tuple[str, str] | None:
         items.append(f"biến môi trường: {', '.join(extra['envvars'])}")
     if "default" in extra:
         items.append(f"mặc định: {extra['default']}")
-    if "range" in extra and isinstance(p.type, click.types._NumberRangeBase):
+    if "range" in extra and isinstance(p.type, _RANGE):
         items.append(range_words(p.type))
     if "required" in extra:
         items.append("bắt buộc")
@@ -191,7 +192,7 @@ def _bad_value(exc: click.BadParameter) -> tuple[str, list[str]]:
         choices = [str(c) for c in t.choices]
         near = get_close_matches(value, choices, 2) if value is not None else []
         return f"{shown} không phải {name} hợp lệ; chọn một trong: {', '.join(choices)}", near
-    if isinstance(t, click.types._NumberRangeBase):
+    if isinstance(t, _RANGE):
         number = "số nguyên" if isinstance(t, click.types.IntParamType) else "số"
         return f"{name} cần {number} {range_words(t)}, không dùng được {shown}", []
     if isinstance(t, click.types.IntParamType):

@@ -121,7 +121,7 @@ def _bad_values(param, tmp_path):
         yield first + first[-1], f"Có phải ý bạn là “{first}”?"
     if isinstance(t, (click.types.IntParamType, click.types.FloatParamType)):
         yield "abc", f"{name} cần số"
-        if isinstance(t, click.types._NumberRangeBase) and t.min is not None:
+        if isinstance(t, (click.IntRange, click.FloatRange)) and t.min is not None:
             yield str(t.min - 1), f"{name} cần số nguyên {vi.range_words(t)}, không dùng được “{t.min - 1}”."
     if isinstance(t, click.Path):
         a_file, a_dir = tmp_path / "tep.txt", tmp_path / "thu-muc"
