@@ -1,6 +1,6 @@
 """click in Vietnamese: the help layout ("Cách dùng", "Tùy chọn", "Lệnh", "mặc định", "bắt buộc") and click's
 own errors said in Vietnamese, recognised by their exception class and attributes (never by matching click's
-English text; its message is never shown).  Written against click 8.2–8.5.
+English text; its message is never shown).  Written against click 8.5 (the venv has 8.5.1).
 
 Light on purpose: ``cchc --help`` imports this module and nothing heavy.
 """
