@@ -97,7 +97,16 @@ def syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
         token = _token_at(line, colno)
         bare = family.startswith("Invalid value")
         detail = _value_detail(token, bare) or ("thiếu giá trị sau dấu “=”" if bare and not token else detail)
-    back = family.startswith(("Unclosed array", "Unclosed inline table")) and not line[:colno - 1].strip()
+    back = family.startswith(("Unclosed array", "Unclosed inline table", "Invalid value")) \
+        and not line[:colno - 1].strip()
+    if back and family.startswith("Invalid value"):  # a line that starts inside a value: an array left open
+        detail = next(vi for prefix, vi in _FAMILIES if prefix == "Unclosed array")
+    opened = _open_multiline(lines, lineno)
+    if opened:  # a string of three quotes never closed: where it opens
+        lineno, triple = opened
+        line = lines[lineno - 1]
+        colno, back = line.find(triple) + 1, False
+        detail = f"chuỗi mở bằng “{triple}” chưa có dấu đóng “{triple}”"
     key_line = _statement_line(lines, lineno, back)
     if back and key_line:  # an array left open: where it opens, not where the parser gave up
         lineno, opened = key_line, lines[key_line - 1]
@@ -106,6 +115,19 @@ def syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
     key = _key_of(lines[key_line - 1] if key_line else "", colno if key_line == lineno else 10 ** 6)
     full = f"{table}.{key}" if table and key else key
     return SyntaxProblem(lineno, colno, full, table, detail)
+
+
+_TRIPLES = ('"""', "'''")
+
+
+def _open_multiline(lines: list[str], lineno: int) -> tuple[int, str] | None:
+    """The line and quotes of a triple-quoted string opened before ``lineno`` and still open there."""
+    upto = "\n".join(lines[:lineno])
+    for triple in _TRIPLES:
+        if upto.count(triple) % 2:
+            at = upto.rfind(triple)
+            return upto.count("\n", 0, at) + 1, triple
+    return None
 
 
 def _statement_line(lines: list[str], lineno: int, back: bool) -> int:

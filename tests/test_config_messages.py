@@ -192,6 +192,9 @@ SYNTAX = [  # (what replaces, with what, the key the message names, what it says
     ("size = 30", "size = [1, 2", "list.size", "danh sách thiếu dấu “]”"),
     ("size = 30", "size = { a = 1, a = 2 }", "list.size.a", "khóa bị lặp trong bảng { … }"),
     ("size = 30", "size. = 30", "", "tên khóa bắt đầu bằng ký tự không dùng được"),
+    ('parent_body = ""', 'parent_body = """', "authority.parent_body", 'chuỗi mở bằng “"""” chưa có dấu đóng “"""”'),
+    ('formats = ["word"]', 'formats = ["word",\n"excel"\nmin_fields = 3', "list.formats",
+     "danh sách thiếu dấu “]” ở cuối"),
 ]
 
 
@@ -201,7 +204,7 @@ def test_a_syntax_error_names_line_column_and_key(old, new, key, said, tmp_path,
     at = DEFAULT.index(f"\n{old}\n") + 1
     text = DEFAULT[:at] + new + DEFAULT[at + len(old):]
     err = _run(tmp_path, capsys, text, "config.invalid]: ")
-    line = text.count("\n", 0, at) + 1 + new.count("\n")  # the (last) line written
+    line = text.count("\n", 0, at) + 1 + (0 if key == "list.formats" else new.count("\n"))  # the line at fault
     assert re.search(rf"Tệp cấu hình …/cchc\.toml viết sai ở dòng {line}, cột \d+", err.replace(
         str(tmp_path / "ws"), "…")), err
     assert said in err, err
@@ -212,7 +215,7 @@ def test_a_syntax_error_names_line_column_and_key(old, new, key, said, tmp_path,
 
 def test_a_string_left_open_to_the_end_and_a_file_not_in_utf8(tmp_path, capsys):
     err = _run(tmp_path, capsys, DEFAULT + "\nghi_chu = '''chưa đóng\n")
-    assert "khóa “units[27].ghi_chu”: chuỗi chưa có dấu đóng “'''”" in err, err
+    assert "khóa “units[27].ghi_chu”: chuỗi mở bằng “'''” chưa có dấu đóng “'''”" in err, err
     err = _run(tmp_path, capsys, DEFAULT.replace("Vĩnh Tường", "Vinh Tuong").encode("utf-8").replace(
         b'name = "Kim X\xc3\xa1"', b'name = "Kim X\xe1"'))
     line = _line_of(DEFAULT, 'name = "Kim Xá"')
@@ -228,3 +231,36 @@ def test_an_unknown_toml_message_is_still_vietnamese():
     from automation.tomltext import SYNTAX_GENERIC, syntax_problem
     p = syntax_problem(ValueError("Something new happened (at line 2, column 3)"), "a = 1\n[list]\nb = c\n")
     assert (p.line, p.column, p.detail) == (2, 3, SYNTAX_GENERIC)
+
+
+def _mutations(text: str):
+    """Each statement of the default file cut in half, without its "=", and with a stray quote: a person's slips."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not line.strip() or line.startswith("#"):
+            continue
+        for changed in (line[:len(line) // 2], line.replace("=", "", 1), line + '"', line.replace('"', "", 1),
+                        line.replace("]", "", 1), line.replace(",", "", 1), "  " + line[1:]):
+            if changed != line:
+                yield i + 1, "\n".join([*lines[:i], changed, *lines[i + 1:]])
+
+
+def test_every_slip_on_every_line_is_said_in_vietnamese(tmp_path):
+    from automation.config import _load_toml
+    from automation.problems import ConfigError
+    from tests.messages import problems_with
+    target, said = tmp_path / "cchc.toml", 0
+    for line, text in _mutations(FULL):
+        try:
+            tomllib.loads(text)
+            continue  # still valid TOML (the type checks are swept above)
+        except tomllib.TOMLDecodeError:
+            pass
+        target.write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError) as exc:
+            _load_toml(target)
+        msg = exc.value.problem.message
+        assert f"viết sai ở dòng {line}, cột " in msg, (line, text.split("\n")[line - 1], msg)  # the line changed
+        assert problems_with(msg, ignore=(str(target),)) == [], msg
+        said += 1
+    assert said > 150
