@@ -74,7 +74,17 @@ class SyntaxProblem:
 
 
 def syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
-    """A :class:`tomllib.TOMLDecodeError` of ``text`` said in Vietnamese."""
+    """A :class:`tomllib.TOMLDecodeError` of ``text`` said in Vietnamese (never failing itself: a message
+    tomllib may word otherwise one day is said in general words, with its line and column)."""
+    try:
+        return _syntax_problem(exc, text)
+    except Exception:  # noqa: BLE001 - the report of an error must not become another one
+        at = _AT.search(str(exc))
+        line, column = (int(at.group(1)), int(at.group(2))) if at and at.group(1) else (0, 0)
+        return SyntaxProblem(line, column, "", "", SYNTAX_GENERIC)
+
+
+def _syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
     message = str(getattr(exc, "msg", None) or exc)
     at = _AT.search(message)
     family = message[:at.start()] if at else message
@@ -109,8 +119,8 @@ def syntax_problem(exc: Exception, text: str) -> SyntaxProblem:
         detail = f"chuỗi mở bằng “{triple}” chưa có dấu đóng “{triple}”"
     key_line = _statement_line(lines, lineno, back)
     if back and key_line:  # an array left open: where it opens, not where the parser gave up
-        lineno, opened = key_line, lines[key_line - 1]
-        colno = len(opened) - len(opened.split("=", 1)[1].lstrip()) + 1
+        lineno, start = key_line, lines[key_line - 1]
+        colno = len(start) - len(start.split("=", 1)[1].lstrip()) + 1
     table = _table_above(lines, key_line or lineno)
     key = _key_of(lines[key_line - 1] if key_line else "", colno if key_line == lineno else 10 ** 6)
     full = f"{table}.{key}" if table and key else key
