@@ -1,8 +1,11 @@
 """Feedback letters ("phiếu phản hồi") to a commune about one checked submission.
 
-One .docx per letter, laid out after Decree 30/2020 (domain.md §5): A4 portrait, margins 20/20/30/15 mm,
-Times New Roman in every font slot (no theme fonts), body 14 pt, the header table of issuing body and
-national motto, the place/date line in italics, and "Nơi nhận" at the foot.  The package without its body is
+One .docx per letter, laid out after Decree 30/2020 (domain.md §5) as a công văn of the issuing body (Mẫu
+1.4: no type name; the summary "V/v …" under the number "Số:       /UBND-NV", the drafting office's
+abbreviation after the body's): A4 portrait, margins 20/20/30/15 mm, Times New Roman in every font slot (no
+theme fonts), body 14 pt, and the parts every document shares (:mod:`automation.formats.decree30`): the
+header table with the rules under the issuing body and the motto, the place/date line in italics, the
+signer of ``[documents]`` with a space to sign and "Nơi nhận".  The package without its body is
 built once a run with python-docx and kept (:mod:`automation.formats.docx_package`); each letter's body is
 written as one piece of XML (:mod:`automation.formats.docx_xml`).  The letter is saved to a temporary
 ``.~cchc-*.docx`` next to its final name and moved into place with :func:`os.replace`.
@@ -16,7 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from automation.config import Settings
-from automation.documents.context import long_date
+from automation.documents import context as ctx
 from automation.formats import decree30 as d30
 from automation.formats import docx_write as dw
 from automation.formats import docx_xml as dx
@@ -67,7 +70,7 @@ def feedback_stem(submission: Submission, now: dt.datetime) -> str:
 
 def date_line(place: str, day: dt.date) -> str:
     """"Vĩnh Tường, ngày 05 tháng 01 năm 2022": a leading 0 for days below 10 and months 1–2."""
-    return f"{place}, {long_date(day)}"
+    return f"{place}, {ctx.long_date(day)}"
 
 
 def letter_number(settings: Settings) -> str:
@@ -78,22 +81,17 @@ def letter_number(settings: Settings) -> str:
     return f"Số: {' ' * 6}/{symbol}"
 
 
-def letter_head(settings: Settings, day: dt.date) -> dict:
-    """The arguments of :func:`decree30.header` for a letter dated ``day``."""
-    auth = settings.authority
-    return {"parent": [auth.parent_body.upper()] if auth.parent_body else [],
-            "body": [auth.issuing_body.upper()], "number": letter_number(settings),
-            "summary": f"V/v kết quả tiếp nhận, kiểm tra hồ sơ Chỉ số CCHC năm {settings.year}",
-            "place_date": date_line(auth.place_name, day)}
-
-
-def letter_signature(settings: Settings) -> dict:
-    """The arguments of :func:`decree30.signature`: the signer of ``[documents]``, "Như trên" and the
-    drafting unit's copy."""
-    doc = settings.documents
-    return {"authority": [doc.authority_line.upper()] if doc.authority_line.strip() else [],
-            "titles": [line.strip().upper() for line in doc.signer_title.split("\n") if line.strip()],
-            "name": doc.signer_name, "recipients": ["Như trên"], "archive": doc.office_abbreviation}
+def letter_layout(settings: Settings, day: dt.date) -> tuple[dict, dict]:
+    """The arguments of :func:`decree30.header` and :func:`decree30.signature` for a letter dated ``day``:
+    the issuing body, place and signer the drafts use (:func:`context.common`, the notice's: "TM. ỦY BAN
+    NHÂN DÂN"), the number of :func:`letter_number`, "Như trên" and the drafting unit's copy."""
+    c = ctx.common(settings, "notice", draft=False, today=day)
+    head = {"parent": [c["co_quan_chu_quan"]] if c["co_quan_chu_quan"] else [], "body": [c["co_quan_ban_hanh"]],
+            "number": letter_number(settings), "place_date": c["dia_danh_ngay"],
+            "summary": f"V/v kết quả tiếp nhận, kiểm tra hồ sơ Chỉ số CCHC năm {settings.year}"}
+    sign = {"authority": [c["quyen_han"]] if c["quyen_han"] else [], "titles": c["chuc_vu"],
+            "name": c["nguoi_ky"], "recipients": ["Như trên"], "archive": c["luu"]}
+    return head, sign
 
 
 def addressee(unit: Unit) -> str:
@@ -131,7 +129,8 @@ def _letter(sub: Submission, unit: Unit, problems: list[Problem], settings: Sett
     """The body of the letter, as WordprocessingML."""
     auth, to = settings.authority, addressee(unit)
     office, issuer = auth.standing_office, auth.short_name  # "Phòng Nội vụ" drafts for "UBND huyện"
-    out = [d30.header(**letter_head(settings, now.date()))]
+    head, sign = letter_layout(settings, now.date())
+    out = [d30.header(**head)]
     def para(text: str, *, bold=None, italic=None, align=None, before=0, after=0, indent=False) -> None:
         out.append(dx.para(_run(text, bold=bold, italic=italic), align=align, before=before, after=after,
                            indent=indent))
@@ -177,7 +176,7 @@ def _letter(sub: Submission, unit: Unit, problems: list[Problem], settings: Sett
     else:
         closing = f"{issuer} thông báo để {to} biết./."
     out.append(dx.para(_run(closing), indent=True, before=6, after=6, align=JUSTIFY, keep_next=True))
-    out.append(d30.signature(**letter_signature(settings)))
+    out.append(d30.signature(**sign))
     return "".join(out)
 
 
