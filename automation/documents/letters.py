@@ -1,8 +1,11 @@
 """Feedback letters ("phiếu phản hồi") to a commune about one checked submission.
 
-One .docx per letter, laid out after Decree 30/2020 (domain.md §5): A4 portrait, margins 20/20/30/15 mm,
-Times New Roman in every font slot (no theme fonts), body 14 pt, the header table of issuing body and
-national motto, the place/date line in italics, and "Nơi nhận" at the foot.  The package without its body is
+One .docx per letter, laid out after Decree 30/2020 (domain.md §5) as a công văn of the issuing body (Mẫu
+1.4: no type name; the summary "V/v …" under the number "Số:       /UBND-NV", the drafting office's
+abbreviation after the body's): A4 portrait, margins 20/20/30/15 mm, Times New Roman in every font slot (no
+theme fonts), body 14 pt, and the parts every document shares (:mod:`automation.formats.decree30`): the
+header table with the rules under the issuing body and the motto, the place/date line in italics, the
+signer of ``[documents]`` with a space to sign and "Nơi nhận".  The package without its body is
 built once a run with python-docx and kept (:mod:`automation.formats.docx_package`); each letter's body is
 written as one piece of XML (:mod:`automation.formats.docx_xml`).  The letter is saved to a temporary
 ``.~cchc-*.docx`` next to its final name and moved into place with :func:`os.replace`.
@@ -16,6 +19,8 @@ from functools import partial
 from pathlib import Path
 
 from automation.config import Settings
+from automation.documents import context as ctx
+from automation.formats import decree30 as d30
 from automation.formats import docx_write as dw
 from automation.formats import docx_xml as dx
 from automation.formats.docx_package import Package, cached, default_template_key
@@ -33,7 +38,7 @@ VERDICTS = {"accepted": "ĐẠT", "accepted_with_warnings": "ĐẠT, có lưu ý
 PROBLEM_HEADERS = ("STT", "Nội dung", "Vị trí", "Cách khắc phục")
 PROBLEM_WIDTHS_MM = (15, 64, 38, 48)  # 165 mm = 210 - 30 (left) - 15 (right)
 WHOLE_DOCUMENT = "Toàn văn bản"
-CENTER, JUSTIFY, LEFT = "center", "justify", "left"
+CENTER, JUSTIFY = "center", "justify"
 # every run of a letter has its size written out and its text on one line (file names, damaged documents)
 _run = partial(dx.run, size=BODY_PT, one_line=True)
 _lines = partial(dx.cell_lines, size=BODY_PT, one_line=True)
@@ -65,8 +70,28 @@ def feedback_stem(submission: Submission, now: dt.datetime) -> str:
 
 def date_line(place: str, day: dt.date) -> str:
     """"Vĩnh Tường, ngày 05 tháng 01 năm 2022": a leading 0 for days below 10 and months 1–2."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, {ctx.long_date(day)}"
+
+
+def letter_number(settings: Settings) -> str:
+    """"Số:       /UBND-NV": a công văn (NĐ 30, Phụ lục III and Phụ lục I, I.3.b: no type name, so its symbol
+    is the issuing body's abbreviation and the drafting unit's); the number left for the văn thư."""
+    doc = settings.documents
+    symbol = "-".join(x for x in (doc.body_abbreviation, doc.office_abbreviation) if x)
+    return f"Số: {' ' * 6}/{symbol}"
+
+
+def letter_layout(settings: Settings, day: dt.date) -> tuple[dict, dict]:
+    """The arguments of :func:`decree30.header` and :func:`decree30.signature` for a letter dated ``day``:
+    the issuing body, place and signer the drafts use (:func:`context.common`, the notice's: "TM. ỦY BAN
+    NHÂN DÂN"), the number of :func:`letter_number`, "Như trên" and the drafting unit's copy."""
+    c = ctx.common(settings, "notice", draft=False, today=day)
+    head = {"parent": [c["co_quan_chu_quan"]] if c["co_quan_chu_quan"] else [], "body": [c["co_quan_ban_hanh"]],
+            "number": letter_number(settings), "place_date": c["dia_danh_ngay"],
+            "summary": f"V/v kết quả tiếp nhận, kiểm tra hồ sơ Chỉ số CCHC năm {settings.year}"}
+    sign = {"authority": [c["quyen_han"]] if c["quyen_han"] else [], "titles": c["chuc_vu"],
+            "name": c["nguoi_ky"], "recipients": ["Như trên"], "archive": c["luu"]}
+    return head, sign
 
 
 def addressee(unit: Unit) -> str:
@@ -103,24 +128,16 @@ def _letter(sub: Submission, unit: Unit, problems: list[Problem], settings: Sett
             unicode_copy: Path | None, now: dt.datetime, replaced_by: Submission | None = None) -> str:
     """The body of the letter, as WordprocessingML."""
     auth, to = settings.authority, addressee(unit)
-    office = auth.standing_office
-    out = [dx.table((62, 103), [
-        dx.row([dx.cell(62, _lines([(auth.issuing_body.upper(), {"size": 13}),
-                                    (office.upper(), {"size": 13, "bold": True})])),
-                dx.cell(103, _lines([("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 12, "bold": True}),
-                                     ("Độc lập - Tự do - Hạnh phúc", {"size": 13, "bold": True, "underline": True})]))]),
-        dx.row([dx.cell(62), dx.cell(103, _lines([(date_line(auth.place_name, now.date()),
-                                                   {"italic": True, "before": 6})]))])], borders=False)]
-
+    office, issuer = auth.standing_office, auth.short_name  # "Phòng Nội vụ" drafts for "UBND huyện"
+    head, sign = letter_layout(settings, now.date())
+    out = [d30.header(**head)]
     def para(text: str, *, bold=None, italic=None, align=None, before=0, after=0, indent=False) -> None:
         out.append(dx.para(_run(text, bold=bold, italic=italic), align=align, before=before, after=after,
                            indent=indent))
 
-    para("PHIẾU PHẢN HỒI", bold=True, align=CENTER, before=18)
-    para(f"Kết quả tiếp nhận và kiểm tra hồ sơ Chỉ số CCHC năm {settings.year}", bold=True, align=CENTER, after=12)
-    para(f"Kính gửi: {to}.", align=CENTER, after=12)
+    para(f"Kính gửi: {to}.", align=CENTER, before=18, after=12)
 
-    para(f"{office} đã tiếp nhận hồ sơ của {to} như sau:", indent=True, after=6, align=JUSTIFY)
+    para(f"{issuer} (qua {office}) đã tiếp nhận hồ sơ của {to} như sau:", indent=True, after=6, align=JUSTIFY)
     kind = KIND_NAMES.get(sub.kind, KIND_NAMES["unknown"])
     items = [f"Tên tệp: {sub.original_name}",
              f"Loại hồ sơ: {kind}" + (f" (lần gửi thứ {sub.version})" if sub.version else "")]
@@ -157,13 +174,9 @@ def _letter(sub: Submission, unit: Unit, problems: list[Problem], settings: Sett
         by = "trước hạn nêu trên" if sub.on_time and timeliness else "trong thời gian sớm nhất"
         closing = f"Đề nghị {to} kiểm tra, hoàn thiện và gửi lại {by}./."
     else:
-        closing = f"{office} thông báo để {to} biết./."
-    para(closing, indent=True, before=6, after=12, align=JUSTIFY)
-
-    out.append(dx.table((80, 85), [dx.row([
-        dx.cell(80, _lines([("Nơi nhận:", {"size": 12, "bold": True, "italic": True}),
-                            ("- Như trên;", {"size": 11}), ("- Lưu: VT.", {"size": 11})], align=LEFT)),
-        dx.cell(85, _lines([(office.upper(), {"size": BODY_PT, "bold": True})], align=CENTER))])], borders=False))
+        closing = f"{issuer} thông báo để {to} biết./."
+    out.append(dx.para(_run(closing), indent=True, before=6, after=6, align=JUSTIFY, keep_next=True))
+    out.append(d30.signature(**sign))
     return "".join(out)
 
 
