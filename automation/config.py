@@ -166,7 +166,9 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         criteria_decision=dc.text("criteria_decision", "", allow_empty=True),
         publication=dc.text("publication", "", allow_empty=True),
         numbers={k: dc.text(f"{k}_number", "", allow_empty=True) for k in doc_kinds},
-        recipients=recipients, legal_basis=_text_list(dc, "legal_basis"))
+        recipients=recipients, legal_basis=_text_list(dc, "legal_basis"),
+        letter_signer_title=dc.get("letter_signer_title", str, "TRƯỞNG PHÒNG").strip(),
+        letter_signer_name=dc.text("letter_signer_name", "", allow_empty=True))
     dc.finish()
 
     ml = root.table("mail")

@@ -73,22 +73,38 @@ def date_line(place: str, day: dt.date) -> str:
     return f"{place}, {ctx.long_date(day)}"
 
 
+def by_office(settings: Settings) -> bool:
+    """Are the letters the standing office's own (``[documents] letter_signer_title`` set, the default)?"""
+    return bool(settings.documents.letter_signer_title)
+
+
 def letter_number(settings: Settings) -> str:
-    """"Số:       /UBND-NV": a công văn (NĐ 30, Phụ lục III and Phụ lục I, I.3.b: no type name, so its symbol
-    is the issuing body's abbreviation and the drafting unit's); the number left for the văn thư."""
+    """A công văn (NĐ 30, Phụ lục III and Phụ lục I, I.3.b: no type name, so its symbol is the issuer's
+    abbreviation, then the drafting unit's): "Số:       /NV" from the standing office itself, "Số:       /UBND-NV"
+    from the issuing body; the number left for the văn thư."""
     doc = settings.documents
-    symbol = "-".join(x for x in (doc.body_abbreviation, doc.office_abbreviation) if x)
-    return f"Số: {' ' * 6}/{symbol}"
+    parts = (doc.office_abbreviation,) if by_office(settings) else (doc.body_abbreviation, doc.office_abbreviation)
+    return f"Số: {' ' * 6}/{'-'.join(x for x in parts if x)}"
 
 
 def letter_layout(settings: Settings, day: dt.date) -> tuple[dict, dict]:
-    """The arguments of :func:`decree30.header` and :func:`decree30.signature` for a letter dated ``day``:
-    the issuing body, place and signer the drafts use (:func:`context.common`, the notice's: "TM. ỦY BAN
-    NHÂN DÂN"), the number of :func:`letter_number`, "Như trên" and the drafting unit's copy."""
+    """The arguments of :func:`decree30.header` and :func:`decree30.signature` for a letter dated ``day``.
+
+    By default the standing office issues and signs it (a routine letter about a file it received): the issuing
+    body above it ("ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG", not bold), the office ("PHÒNG NỘI VỤ"), its head's title
+    and name (``letter_signer_title``, ``letter_signer_name``) in their own right, its own copy ("Lưu: VT.").
+    With ``letter_signer_title = ""``: the issuing body and the drafts' signer (the notice's "TM. ỦY BAN NHÂN
+    DÂN"), as :func:`context.common` gives them."""
     c = ctx.common(settings, "notice", draft=False, today=day)
-    head = {"parent": [c["co_quan_chu_quan"]] if c["co_quan_chu_quan"] else [], "body": [c["co_quan_ban_hanh"]],
-            "number": letter_number(settings), "place_date": c["dia_danh_ngay"],
-            "summary": f"V/v kết quả tiếp nhận, kiểm tra hồ sơ Chỉ số CCHC năm {settings.year}"}
+    summary = f"V/v kết quả tiếp nhận, kiểm tra hồ sơ Chỉ số CCHC năm {settings.year}"
+    head = {"number": letter_number(settings), "place_date": c["dia_danh_ngay"], "summary": summary}
+    if by_office(settings):
+        doc = settings.documents
+        head |= {"parent": [c["co_quan_ban_hanh"]], "body": [settings.authority.standing_office.upper()]}
+        sign = {"authority": [], "name": doc.letter_signer_name, "recipients": ["Như trên"], "archive": "",
+                "titles": [line.strip().upper() for line in doc.letter_signer_title.split("\n") if line.strip()]}
+        return head, sign
+    head |= {"parent": [c["co_quan_chu_quan"]] if c["co_quan_chu_quan"] else [], "body": [c["co_quan_ban_hanh"]]}
     sign = {"authority": [c["quyen_han"]] if c["quyen_han"] else [], "titles": c["chuc_vu"],
             "name": c["nguoi_ky"], "recipients": ["Như trên"], "archive": c["luu"]}
     return head, sign
@@ -128,7 +144,8 @@ def _letter(sub: Submission, unit: Unit, problems: list[Problem], settings: Sett
             unicode_copy: Path | None, now: dt.datetime, replaced_by: Submission | None = None) -> str:
     """The body of the letter, as WordprocessingML."""
     auth, to = settings.authority, addressee(unit)
-    office, issuer = auth.standing_office, auth.short_name  # "Phòng Nội vụ" drafts for "UBND huyện"
+    office = auth.standing_office
+    issuer = office if by_office(settings) else auth.short_name  # or "Phòng Nội vụ" drafts for "UBND huyện"
     head, sign = letter_layout(settings, now.date())
     out = [d30.header(**head)]
     def para(text: str, *, bold=None, italic=None, align=None, before=0, after=0, indent=False) -> None:
@@ -137,7 +154,8 @@ def _letter(sub: Submission, unit: Unit, problems: list[Problem], settings: Sett
 
     para(f"Kính gửi: {to}.", align=CENTER, before=18, after=12)
 
-    para(f"{issuer} (qua {office}) đã tiếp nhận hồ sơ của {to} như sau:", indent=True, after=6, align=JUSTIFY)
+    via = "" if issuer == office else f" (qua {office})"
+    para(f"{issuer}{via} đã tiếp nhận hồ sơ của {to} như sau:", indent=True, after=6, align=JUSTIFY)
     kind = KIND_NAMES.get(sub.kind, KIND_NAMES["unknown"])
     items = [f"Tên tệp: {sub.original_name}",
              f"Loại hồ sơ: {kind}" + (f" (lần gửi thứ {sub.version})" if sub.version else "")]

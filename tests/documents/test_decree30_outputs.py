@@ -5,6 +5,7 @@ with ``pdftotext``."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import subprocess
@@ -22,7 +23,10 @@ from tests.documents.test_templates import render
 
 NOW = dt.datetime(2021, 10, 26, 8, 30)
 DATE_LINE = re.compile(r"Vĩnh Tường, ngày \d\d tháng (0[12]|[3-9]|1[0-2]) năm \d{4}")
-KINDS = ("plan", "notice", "report", "decision", "letter-accepted", "letter-rejected", "survey")
+KINDS = ("plan", "notice", "report", "decision", "letter-accepted", "letter-rejected", "letter-by-body", "survey")
+# the letters are the standing office's own by default; "letter-by-body": [documents] letter_signer_title = ""
+OFFICE_LETTERS = ("letter-accepted", "letter-rejected")
+LETTER_SIGNER = "Nguyễn Thị Hoa"
 # (top, bottom, left, right) in mm; the survey form keeps narrower margins to print on two pages (survey.py)
 DECREE_MARGINS, SURVEY_MARGINS = ((20, 25), (20, 25), (30, 35), (15, 20)), ((15, 15), (15, 15), (20, 20), (15, 15))
 
@@ -55,8 +59,12 @@ def outputs(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("decree30")
     settings = small_settings()  # with a parent body line
     out = {kind: render(kind, context, folder) for kind, context in all_contexts(settings).items()}
-    out["letter-accepted"] = _letter(folder, settings, "accepted")
-    out["letter-rejected"] = _letter(folder, settings, "rejected")
+    office = dataclasses.replace(settings, documents=dataclasses.replace(
+        settings.documents, letter_signer_title="TRƯỞNG PHÒNG", letter_signer_name=LETTER_SIGNER))
+    out["letter-accepted"] = _letter(folder, office, "accepted")
+    out["letter-rejected"] = _letter(folder, office, "rejected")
+    body = dataclasses.replace(settings, documents=dataclasses.replace(settings.documents, letter_signer_title=""))
+    out["letter-by-body"] = _letter(folder / "body", body, "accepted")
     out["survey"] = _survey(folder / "outbox", settings)
     return out
 
@@ -88,7 +96,9 @@ def test_header_table_with_its_two_rules(outputs, kind):
     head = Document(outputs[kind]).tables[0]
     left, right = head.cell(0, 0).paragraphs, head.cell(0, 1).paragraphs
     issuer = [p for p in left if p.text]
-    assert [p.text for p in issuer] == ["UBND TỈNH VĨNH PHÚC", "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG"]
+    expected = (["ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG", "PHÒNG NỘI VỤ"] if kind in OFFICE_LETTERS
+                else ["UBND TỈNH VĨNH PHÚC", "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG"])
+    assert [p.text for p in issuer] == expected
     assert not any(r.bold for r in issuer[0].runs) and _bold(issuer[1])  # the parent body is not bold
     assert _has_rule(left[-1]) and left[-2].text == issuer[-1].text  # the rule right under the issuing body
     assert [p.text for p in right[:2]] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
@@ -104,8 +114,9 @@ def test_number_and_date_lines(outputs, kind):
         assert "Ngày khảo sát:" in "\n".join(p.text for p in Document(outputs[kind]).paragraphs)
         return
     number, date = head.cell(1, 0).paragraphs[0], head.cell(1, 1).paragraphs[0]
-    symbol = "UBND-NV" if kind.startswith("letter") else "-UBND"
-    assert re.fullmatch(r"Số: +(\d+)?/[A-ZĐ-]+", number.text) and symbol in number.text, number.text
+    symbol = {"letter-by-body": "/UBND-NV"}.get(kind, "/NV" if kind in OFFICE_LETTERS else "-UBND")
+    assert re.fullmatch(r"Số: +(\d+)?/[A-ZĐ-]+", number.text) and number.text.endswith(symbol) or \
+        symbol == "-UBND" and symbol in number.text, number.text
     assert {r.font.size for r in number.runs} == {Pt(13)}
     assert DATE_LINE.fullmatch(date.text) and all(r.italic and r.font.size == Pt(14) for r in date.runs)
 
@@ -121,14 +132,16 @@ def test_signature_block_and_recipients(outputs, kind):
     assert sign.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None  # never split across pages
     recipients = [p.text for p in sign.cell(0, 0).paragraphs if p.text][1:]
     assert recipients and all(r.startswith("- ") and r.endswith(";") for r in recipients[:-1])
-    assert recipients[-1] == "- Lưu: VT, NV."
+    assert recipients[-1] == ("- Lưu: VT." if kind in OFFICE_LETTERS else "- Lưu: VT, NV.")
     right = [p.text for p in sign.cell(0, 1).paragraphs]
-    titles = ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
-    authority = [] if kind == "decision" else ["TM. ỦY BAN NHÂN DÂN"]  # the Chairman decides (Mẫu 1.2)
-    assert right[:len(authority) + 2] == authority + titles
-    space = right[len(authority) + 2:-1]
+    titles = ["TRƯỞNG PHÒNG"] if kind in OFFICE_LETTERS else ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    # the Chairman decides (Mẫu 1.2); the head of the office signs its letters in their own right
+    authority = [] if kind in ("decision", *OFFICE_LETTERS) else ["TM. ỦY BAN NHÂN DÂN"]
+    head = len(authority) + len(titles)
+    assert right[:head] == authority + titles
+    space = right[head:-1]
     assert len(space) >= 4 and not any(space)  # room to sign and seal
-    assert right[-1] == "Hoàng Tuấn Tam"
+    assert right[-1] == (LETTER_SIGNER if kind in OFFICE_LETTERS else "Hoàng Tuấn Tam")
     assert all(_bold(p) for p in sign.cell(0, 1).paragraphs)
 
 
@@ -146,15 +159,15 @@ def test_a_letter_and_a_survey_form_print_their_decree_30_parts(outputs, tmp_pat
             texts[src] = [" ".join(unicodedata.normalize("NFC", page).split()) for page in raw.split("\f")]
     letter, survey = texts[sources[0]], texts[sources[1]]
     first = letter[0]
-    for part in ("UBND TỈNH VĨNH PHÚC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                 "Số: /UBND-NV", "Vĩnh Tường, ngày 26 tháng 10 năm 2021", "V/v kết quả tiếp nhận"):
+    for part in ("ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG", "PHÒNG NỘI VỤ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                 "Độc lập - Tự do - Hạnh phúc", "Số: /NV", "Vĩnh Tường, ngày 26 tháng 10 năm 2021",
+                 "V/v kết quả tiếp nhận"):
         assert part in first, part
     whole = " ".join(letter)
-    order = ["Kính gửi:", "KHÔNG ĐẠT", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
-             "Hoàng Tuấn Tam"]
+    order = ["Kính gửi:", "Phòng Nội vụ đã tiếp nhận", "KHÔNG ĐẠT", "Nơi nhận:", "TRƯỞNG PHÒNG", LETTER_SIGNER]
     positions = [whole.find(s) for s in order]
     assert -1 not in positions and positions == sorted(positions), list(zip(order, positions))
-    assert "- Lưu: VT, NV." in whole
+    assert "- Lưu: VT." in whole and "TM. ỦY BAN NHÂN DÂN" not in whole
     for part in ("UBND TỈNH VĨNH PHÚC", "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                  "Độc lập - Tự do - Hạnh phúc", "PHIẾU KHẢO SÁT SỰ HÀI LÒNG", "Mã phiếu:"):
         assert part in survey[0], part
