@@ -29,6 +29,7 @@ VBA_PROJECT = Path(__file__).resolve().parents[1] / "data" / "vbaProject.bin"
 NOTES_ROW = 9  # TongHop!K9 down: cells the recompute could not count
 MAX_NOTES = 30
 THAM_DINH_PART = "xl/worksheets/sheet1.xml"  # the first sheet XlsxWriter adds
+TD_WIDTHS = (10, 22, 10, 60, 9, 9, 11, 36, 40, 11, 36)  # ThamDinh's columns A to K
 _ROWS = RowCache()  # ThamDinh's rows as last written by this process (a watcher writes them again and again)
 
 
@@ -68,6 +69,7 @@ def _skeleton(table: Table, framework: Framework, settings: Settings) -> tuple[b
     wb.set_properties({"title": f"Thẩm định Chỉ số CCHC năm {settings.year}", "author": "cchc"})
     formats = _formats(wb)
     _write_tham_dinh(wb, formats, len(table.rows), framework)
+    _print_tham_dinh(wb.get_worksheet_by_name(THAM_DINH), table, settings)
     _write_tong_hop(wb, formats, table, framework, settings)
     wb.close()
     return out.getvalue(), {name: f.xf_index for name, f in formats.items()}
@@ -146,8 +148,17 @@ def _write_tham_dinh(wb, f: dict, last: int, framework: Framework) -> None:
         ws.data_validation(1, 9, last, 9, score_validation(framework, "J", "Điểm sau giải trình"))
         ws.autofilter(0, 0, last, len(TD_HEADERS) - 1)
     ws.freeze_panes(1, 0)
-    for col, width in enumerate((10, 22, 10, 60, 9, 9, 11, 36, 40, 11, 36)):
+    for col, width in enumerate(TD_WIDTHS):
         ws.set_column(col, col, width)
+
+
+def _print_tham_dinh(ws, table: Table, settings: Settings) -> None:
+    """ThamDinh prints across A4, its header on every page, each unit from a new page."""
+    from automation.formats.print_setup import PrintSetup, apply_xlsxwriter, breaks_between  # noqa: PLC0415
+
+    title = f"Bảng thẩm định Chỉ số CCHC năm {settings.year} (trang {THAM_DINH})"
+    breaks = breaks_between([r.unit_code for r in table.rows], first_row=2)
+    apply_xlsxwriter(ws, PrintSetup(title, breaks=breaks), TD_WIDTHS)
 
 
 def score_validation(framework: Framework, column: str = "G", title: str = "Điểm thẩm định") -> dict:
@@ -192,12 +203,17 @@ def _write_tong_hop(wb, f: dict, table: Table, framework: Framework, settings: S
             ws.write_string(i, j, value, f["text"])
     ws.freeze_panes(1, 0)
     extras = th_extras(settings)
-    for col, width in enumerate((10, 24, 11, 11, 11, 10, 10, 8, 22) + (16,) * len(extras)):
+    widths = (10, 24, 11, 11, 11, 10, 10, 8, 22) + (16,) * len(extras)
+    for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     if extras:
         ws.write_row(0, len(TH_HEADERS), extras, f["head"])
     note_col = th_notes_column(settings)
     ws.set_column(note_col, note_col, 48)
+    from automation.formats.print_setup import PrintSetup, apply_xlsxwriter  # noqa: PLC0415
+
+    apply_xlsxwriter(ws, PrintSetup(f"Tổng hợp kết quả Chỉ số CCHC năm {settings.year} (trang {TONG_HOP})"),
+                     widths + (48,))
     ws.insert_button(1, note_col, {"macro": MACRO, "caption": BUTTON_CAPTION, "width": 140, "height": 36})
     notes = [f"Tổng điểm tối đa: {framework.total_max} (thẩm định {framework.appraisal_max}, "
              f"điều tra XHH {framework.survey_max})."
