@@ -16,6 +16,7 @@ from pathlib import Path
 from automation.appraisal.reading import read_workbook  # noqa: F401 (read here, written below)
 from automation.config import Settings
 from automation.files import atomic_save, open_in_office
+from automation.formats.print_setup import PrintSetup, apply_xlsxwriter, breaks_between
 from automation.formats.xlsx_rows import RowCache, column_letter
 from automation.problems import CchcError
 from automation.workspace import Workspace
@@ -154,9 +155,7 @@ def _write_tham_dinh(wb, f: dict, last: int, framework: Framework) -> None:
 
 def _print_tham_dinh(ws, table: Table, settings: Settings) -> None:
     """ThamDinh prints across A4, its header on every page, each unit from a new page."""
-    from automation.formats.print_setup import PrintSetup, apply_xlsxwriter, breaks_between  # noqa: PLC0415
-
-    title = f"Bảng thẩm định Chỉ số CCHC năm {settings.year} (trang {THAM_DINH})"
+    title = f"Bảng thẩm định Chỉ số CCHC năm {settings.year}: điểm từng tiêu chí của từng đơn vị"
     breaks = breaks_between([r.unit_code for r in table.rows], first_row=2)
     apply_xlsxwriter(ws, PrintSetup(title, breaks=breaks), TD_WIDTHS)
 
@@ -210,9 +209,7 @@ def _write_tong_hop(wb, f: dict, table: Table, framework: Framework, settings: S
         ws.write_row(0, len(TH_HEADERS), extras, f["head"])
     note_col = th_notes_column(settings)
     ws.set_column(note_col, note_col, 48)
-    from automation.formats.print_setup import PrintSetup, apply_xlsxwriter  # noqa: PLC0415
-
-    apply_xlsxwriter(ws, PrintSetup(f"Tổng hợp kết quả Chỉ số CCHC năm {settings.year} (trang {TONG_HOP})"),
+    apply_xlsxwriter(ws, PrintSetup(f"Bảng thẩm định Chỉ số CCHC năm {settings.year}: tổng hợp kết quả"),
                      widths + (48,))
     ws.insert_button(1, note_col, {"macro": MACRO, "caption": BUTTON_CAPTION, "width": 140, "height": 36})
     notes = [f"Tổng điểm tối đa: {framework.total_max} (thẩm định {framework.appraisal_max}, "

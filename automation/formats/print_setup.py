@@ -101,11 +101,12 @@ def apply_openpyxl(ws, setup: PrintSetup) -> None:
 
 
 def _openpyxl_widths(ws) -> list[float]:
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+    from openpyxl.utils import column_index_from_string, get_column_letter  # noqa: PLC0415
 
     dims = ws.column_dimensions
+    sized = [column_index_from_string(letter) for letter, dim in dims.items() if dim.width]
     out = []
-    for c in range(1, (ws.max_column or 1) + 1):
+    for c in range(1, max([ws.max_column or 1, *sized]) + 1):
         letter = get_column_letter(c)
         dim = dims[letter] if letter in dims else None
         if dim is not None and dim.hidden:
