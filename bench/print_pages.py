@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,11 +33,28 @@ def workbooks(demo: Path, templates: Path) -> list[Path]:
     return [p for p in found if p.is_file()]
 
 
-def sheets(book: Path) -> list[str]:
-    with zipfile.ZipFile(book) as z:
-        xml = z.read("xl/workbook.xml").decode("utf-8")
-    tags = re.findall(r"<sheet\b([^>]*)>", xml)
-    return [re.search(r'name="([^"]*)"', t).group(1) for t in tags if 'state="hidden"' not in t]
+def sheets(book: Path) -> dict[str, str]:
+    """The printed (visible) sheets and the title each prints in its page header ("" when none)."""
+    import openpyxl  # noqa: PLC0415
+
+    wb = openpyxl.load_workbook(book, read_only=False)
+    return {ws.title: re.sub(r'&"[^"]*"|&\d+', "", ws.oddHeader.center.text or "").replace("&&", "&")
+            for ws in wb.worksheets if ws.sheet_state == "visible"}
+
+
+def per_sheet(pdf: Path, titles: dict[str, str], pages: int) -> str:
+    """Pages of each sheet, told by the title in each page's header ("?" when the sheets print no title)."""
+    flat = {name: re.sub(r"\s+", "", t) for name, t in titles.items() if t.strip()}
+    if len(flat) < len(titles):
+        return ", ".join(titles)
+    count = dict.fromkeys(titles, 0)
+    for p in range(1, pages + 1):
+        text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"],
+                                                 capture_output=True, text=True, check=True).stdout)
+        found = [name for name, t in sorted(flat.items(), key=lambda kv: -len(kv[1])) if t in text]
+        if found:
+            count[found[0]] += 1
+    return ", ".join(f"{name} {n}" for name, n in count.items())
 
 
 def page_sizes(pdf: Path) -> list[tuple[float, float]]:
@@ -48,17 +64,18 @@ def page_sizes(pdf: Path) -> list[tuple[float, float]]:
     return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)]
 
 
-def measure(books: list[Path]) -> list[tuple[Path, list[str], int, int]]:
+def measure(books: list[Path]) -> list[tuple[Path, str, int, int]]:
+    """Per workbook: its sheets (with their pages when the headers tell), pages, landscape pages."""
     with Converter(timeout_s=180) as conv:
         pdfs = conv.convert_many(books, "pdf")
         rows = []
         for book in books:
-            pdf = pdfs[book]
+            pdf, titles = pdfs[book], sheets(book)
             if not isinstance(pdf, Path):
-                rows.append((book, sheets(book), -1, -1))
+                rows.append((book, ", ".join(titles), -1, -1))
                 continue
             sizes = page_sizes(pdf)
-            rows.append((book, sheets(book), len(sizes), sum(1 for w, h in sizes if w > h)))
+            rows.append((book, per_sheet(pdf, titles, len(sizes)), len(sizes), sum(1 for w, h in sizes if w > h)))
     return rows
 
 
@@ -71,10 +88,10 @@ def main(argv: list[str]) -> int:
         print("pdfinfo (poppler-utils) is needed", file=sys.stderr)
         return 2
     rows = measure(workbooks(args.demo, args.templates))
-    print(f"{'workbook':<54} {'pages':>5} {'landscape':>9}  sheets")
+    print(f"{'workbook':<54} {'pages':>5} {'landscape':>9}  sheets (pages)")
     for book, names, pages, wide in rows:
-        shown = book.relative_to(args.demo) if book.is_relative_to(args.demo) else book
-        print(f"{str(shown):<54} {pages:>5} {wide:>9}  {', '.join(names)}")
+        shown = book.relative_to(args.demo) if book.is_relative_to(args.demo) else book.name
+        print(f"{str(shown):<54} {pages:>5} {wide:>9}  {names}")
     return 0
 
 

@@ -411,8 +411,7 @@ def build(spec: Spec | None = None) -> Workbook:
         hd.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
         hd.row_dimensions[r].height = 15 * max(1, -(-len(hd.cell(r, 1).value or "") // 112))
     hd["A1"].font = Font(bold=True, size=12)
-    print_setup.apply_openpyxl(hd, print_setup.PrintSetup(f"{spec.title}: hướng dẫn", title_rows=None,
-                                                          gridlines=False))
+    print_setup.apply_openpyxl(hd, print_setup.PrintSetup.text(f"{spec.title}: hướng dẫn"))
     wb.properties.creator = "cchc (tools/make_framework.py)"
     wb.properties.title = spec.title
     wb.properties.created = FIXED_TIME

@@ -5,8 +5,9 @@ One description (:class:`PrintSetup`) applied by either writer the tool uses: op
 or XlsxWriter (:func:`apply_xlsxwriter`).  Both write the same XML: ``<sheetPr><pageSetUpPr fitToPage="1"/>``
 (without it Excel and LibreOffice ignore ``fitToWidth``), ``<pageSetup paperSize="9" fitToWidth="1"
 fitToHeight="0">`` (0: as many pages tall as needed), the print titles as the defined name
-``_xlnm.Print_Titles``, ``<headerFooter>`` and ``<rowBreaks>``.  The caller passes every text; nothing here
-knows what a unit or a criterion is.
+``_xlnm.Print_Titles``, ``<headerFooter>`` and ``<rowBreaks>``; a sheet of one column (a guide) gets a fixed
+``scale`` instead, as LibreOffice never shrinks one column to the page.  The caller passes every text; nothing
+here knows what a unit or a criterion is.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ HEADER_FONT = '&"Times New Roman,Bold"&11'
 FOOTER_FONT = '&"Times New Roman,Regular"&10'
 MAX_BREAKS = 1023  # Excel keeps at most 1,026 manual breaks a sheet (XlsxWriter: 1,023)
 MAX_HEADER = 255  # Excel's longest header or footer (format codes included)
+PAGE_PT = {False: 595.3, True: 841.9}  # A4's width in points, portrait and landscape
+CHAR_PT = 7.0  # a character of column width as LibreOffice prints it without Calibri (Excel: 5.3)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,11 @@ class PrintSetup:
     landscape: bool | None = None
     breaks: tuple[int, ...] = ()
     gridlines: bool = True
+
+    @classmethod
+    def text(cls, title: str) -> PrintSetup:
+        """A sheet of prose (a guide, one wide column of lines): no header row, no grid."""
+        return cls(title, title_rows=None, gridlines=False)
 
     def header(self) -> str:
         """The centre section of the page header (format codes and the title), without its ``&C``."""
@@ -65,6 +73,15 @@ def is_wide(widths: Iterable[float]) -> bool:
     return sum(widths) > PORTRAIT_CHARS
 
 
+def scale_for(widths: list[float], landscape: bool) -> int | None:
+    """None: fit the columns to the page's width.  LibreOffice never shrinks a single column wider than the
+    page (one column is already "one page wide"): such a sheet gets a fixed scale (per cent) that fits it."""
+    if len(widths) > 1:
+        return None
+    room = PAGE_PT[landscape] - 72 * (MARGINS_IN["left"] + MARGINS_IN["right"])
+    return max(10, min(100, int(room / (sum(widths) * CHAR_PT) * 100)))
+
+
 def breaks_between(keys: Sequence, first_row: int) -> tuple[int, ...]:
     """The rows after which a new page starts so that each run of equal ``keys`` (the rows from
     ``first_row`` down, in order) begins a page: one break before each change of key."""
@@ -78,15 +95,17 @@ def apply_openpyxl(ws, setup: PrintSetup) -> None:
     from openpyxl.worksheet.pagebreak import Break, RowBreak  # noqa: PLC0415
     from openpyxl.worksheet.properties import PageSetupProperties  # noqa: PLC0415
 
-    landscape = setup.landscape
-    if landscape is None:
-        landscape = is_wide(_openpyxl_widths(ws))
+    widths = _openpyxl_widths(ws)
+    landscape = is_wide(widths) if setup.landscape is None else setup.landscape
+    scale = scale_for(widths, landscape)
     ps = ws.page_setup
     ps.paperSize, ps.orientation = A4, "landscape" if landscape else "portrait"
     ps.fitToWidth, ps.fitToHeight = 1, 0
     if ws.sheet_properties.pageSetUpPr is None:
         ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr.fitToPage = scale is None
+    if scale is not None:
+        ps.scale = scale
     ws.page_margins = PageMargins(**MARGINS_IN)
     ws.print_options.gridLines = setup.gridlines
     ws.print_options.horizontalCentered = True
@@ -115,18 +134,21 @@ def _openpyxl_widths(ws) -> list[float]:
     return out
 
 
-def apply_xlsxwriter(ws, setup: PrintSetup, widths: Iterable[float] = ()) -> None:
+def apply_xlsxwriter(ws, setup: PrintSetup, widths: Iterable[float]) -> None:
     """Set up the XlsxWriter worksheet ``ws`` (before the workbook is closed) to print as ``setup`` says;
-    ``widths``: the columns' widths (characters), when the orientation is decided by them."""
-    landscape = setup.landscape
-    if landscape is None:
-        landscape = is_wide(widths)
+    ``widths``: the printed columns' widths (characters), XlsxWriter cannot tell them."""
+    widths = list(widths)
+    landscape = is_wide(widths) if setup.landscape is None else setup.landscape
+    scale = scale_for(widths, landscape)
     ws.set_paper(A4)
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    if scale is None:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(scale)
     m = MARGINS_IN
     ws.set_margins(left=m["left"], right=m["right"], top=m["top"], bottom=m["bottom"])
     ws.hide_gridlines(0 if setup.gridlines else 1)

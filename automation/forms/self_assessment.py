@@ -229,7 +229,7 @@ def _score_workbook(settings: Settings, framework: Framework):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
         hd.row_dimensions[row[0].row].height = _height(row[0].value or "", 120)
     hd["A1"].font = Font(bold=True, size=12)
-    print_setup.apply_openpyxl(hd, print_setup.PrintSetup(f"{title}: hướng dẫn", title_rows=None, gridlines=False))
+    print_setup.apply_openpyxl(hd, print_setup.PrintSetup.text(f"{title}: hướng dẫn"))
     return wb
 
 

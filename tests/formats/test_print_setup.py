@@ -70,6 +70,16 @@ def _pages(pdf: Path) -> list[str]:
                            text=True, check=True).stdout for p in range(1, count + 1)]
 
 
+def _outside(pdf: Path) -> list[str]:
+    """The words printed (partly) beyond the paper's left or right edge."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    out = []
+    for width, body in re.findall(r'<page width="([\d.]+)"[^>]*>(.*?)</page>', xml, re.S):
+        out += [w for x0, x1, w in re.findall(r'<word xMin="([-\d.]+)" yMin="[-\d.]+" xMax="([-\d.]+)"[^>]*>([^<]*)',
+                                              body) if float(x0) < 0 or float(x1) > float(width)]
+    return out
+
+
 def _sizes(pdf: Path) -> list[tuple[float, float]]:
     out = subprocess.run(["pdfinfo", "-f", "1", "-l", "100000", str(pdf)], capture_output=True, text=True,
                          check=True).stdout
@@ -88,7 +98,7 @@ def pdfs(books, tmp_path_factory):
         for kind, book in books.items():
             assert isinstance(done[book], Path), done[book]
             pdf = shutil.copyfile(done[book], keep / f"{kind}.pdf")
-            out[kind] = (_pages(pdf), _sizes(pdf))
+            out[kind] = (_pages(pdf), _sizes(pdf), _outside(pdf))
     return out
 
 
@@ -122,8 +132,9 @@ def _header_cells(ws) -> list[str]:
 @pytest.mark.parametrize("kind, most", [("appraisal", 29), ("status", 2), ("self_assessment", 4), ("survey", 3),
                                         ("framework", 8), ("preset", 8)])
 def test_each_page_holds_its_sheets_title_page_number_and_whole_header(books, pdfs, kind, most):
-    pages, sizes = pdfs[kind]
+    pages, sizes, outside = pdfs[kind]
     assert 1 <= len(pages) <= most
+    assert outside == []  # nothing cut at the paper's edge
     sheets = _printed(books[kind])
     titles = sorted(((_flat(_title(ws)), ws) for ws in sheets), key=lambda t: -len(t[0]))
     seen = set()
@@ -147,7 +158,7 @@ def test_each_page_holds_its_sheets_title_page_number_and_whole_header(books, pd
 
 @pytest.mark.libreoffice
 def test_each_unit_of_the_council_sheet_starts_a_page(books, pdfs):
-    pages, sizes = pdfs["appraisal"]
+    pages, sizes, _ = pdfs["appraisal"]
     units = list(load_settings(books["appraisal"].parent / "ws").units)
     tham_dinh = [p for p in pages if "điểm từng tiêu chí" in p]
     assert len(tham_dinh) == len(units)  # one page each: the whole width, 47 criteria tall
@@ -165,9 +176,12 @@ def test_page_setup_as_written(books):
         for ws in _printed(book):
             setup = ws.page_setup
             assert setup.paperSize in (9, "9"), (kind, ws.title)
-            assert int(setup.fitToWidth or 1) == 1, (kind, ws.title)  # 1, the default, XlsxWriter omits
-            assert int(setup.fitToHeight) == 0, (kind, ws.title)
-            assert ws.sheet_properties.pageSetUpPr.fitToPage, (kind, ws.title)
+            if ws.max_column > 1:
+                assert int(setup.fitToWidth or 1) == 1, (kind, ws.title)  # 1, the default, XlsxWriter omits
+                assert int(setup.fitToHeight) == 0, (kind, ws.title)
+                assert ws.sheet_properties.pageSetUpPr.fitToPage, (kind, ws.title)
+            else:  # a guide: one wide column, which LibreOffice would not shrink to the page
+                assert not ws.sheet_properties.pageSetUpPr.fitToPage and 50 <= int(setup.scale) < 100
             assert ws.oddFooter.center.text.endswith("Trang &P/&N"), (kind, ws.title)
             assert _title(ws).strip(), (kind, ws.title)
             table = bool(ws.print_title_rows)
