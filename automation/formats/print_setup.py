@@ -25,6 +25,7 @@ FOOTER_FONT = '&"Times New Roman,Regular"&10'
 MAX_BREAKS = 1023  # Excel keeps at most 1,026 manual breaks a sheet (XlsxWriter: 1,023)
 MAX_HEADER = 255  # Excel's longest header or footer (format codes included)
 PAGE_PT = {False: 595.3, True: 841.9}  # A4's width in points, portrait and landscape
+LINE_PT = 15.75  # a line of 12-point Times New Roman
 CHAR_PT = 7.0  # a character of column width as LibreOffice prints it without Calibri (Excel: 5.3)
 
 
@@ -80,6 +81,36 @@ def scale_for(widths: list[float], landscape: bool) -> int | None:
         return None
     room = PAGE_PT[landscape] - 72 * (MARGINS_IN["left"] + MARGINS_IN["right"])
     return max(10, min(100, int(room / (sum(widths) * CHAR_PT) * 100)))
+
+
+def wrapped_height(cells: Iterable[tuple[str, float]], line_pt: float = LINE_PT) -> float | None:
+    """The height (points) of a row showing each text wrapped in its column (``(text, width in characters)``),
+    None when every text holds on one line.  LibreOffice prints a row the tool left unsized one line tall,
+    whatever its wrapped text holds (the lines run into the next rows)."""
+    lines = 1
+    for text, width in cells:
+        per_line = max(1, int(width * 0.9))
+        lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in (text or "").split("\n")))
+    return None if lines == 1 else lines * line_pt
+
+
+def size_wrapped_rows(ws, first_row: int = 1, line_pt: float = 15.0) -> None:
+    """Give each row of the openpyxl worksheet ``ws`` from ``first_row`` down, not sized yet, the height its
+    wrapped text cells need (:func:`wrapped_height`, the widths of their columns)."""
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    widths: dict[int, float] = {}
+    for row in ws.iter_rows(min_row=first_row):
+        cells = []
+        for cell in row:
+            if isinstance(cell.value, str) and cell.alignment is not None and cell.alignment.wrap_text:
+                if cell.column not in widths:
+                    dim = ws.column_dimensions.get(get_column_letter(cell.column))
+                    widths[cell.column] = dim.width if dim is not None and dim.width else DEFAULT_WIDTH
+                cells.append((cell.value, widths[cell.column]))
+        height = wrapped_height(cells, line_pt)
+        if row and height is not None and ws.row_dimensions[row[0].row].height is None:
+            ws.row_dimensions[row[0].row].height = height
 
 
 def breaks_between(keys: Sequence, first_row: int) -> tuple[int, ...]:

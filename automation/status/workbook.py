@@ -289,6 +289,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{last}"
+    print_setup.size_wrapped_rows(ws, first_row=2)
     title = f"Tình hình tiếp nhận hồ sơ Chỉ số CCHC năm {settings.year}, ngày {today:%d/%m/%Y}"
     print_setup.apply_openpyxl(ws, print_setup.PrintSetup(nfc(title), landscape=True))
 
