@@ -89,8 +89,15 @@ def wrapped_height(cells: Iterable[tuple[str, float]], line_pt: float = LINE_PT)
     whatever its wrapped text holds (the lines run into the next rows)."""
     lines = 1
     for text, width in cells:
+        if not text:
+            continue
         per_line = max(1, int(width * 0.9))
-        lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in (text or "").split("\n")))
+        if "\n" in text:
+            n = sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
+        else:
+            n = -(-len(text) // per_line)
+        if n > lines:
+            lines = n
     return None if lines == 1 else lines * line_pt
 
 
