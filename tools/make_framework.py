@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from automation.scoring.framework import (APPRAISAL, BONUS, BONUS_PENALTY, HEADERS, PENALTY, SHEET,  # noqa: E402
                                           SURVEY)
 from automation.survey.model import QUESTION_HEADERS, QUESTION_SHEET  # noqa: E402
+from automation.formats import print_setup  # noqa: E402
 
 OUTPUT = ROOT / "templates" / "bo-tieu-chi.xlsx"
 FIXED_TIME = datetime(2024, 1, 1)
@@ -377,11 +378,7 @@ def build(spec: Spec | None = None) -> Workbook:
     for col, width in zip("ABCDE", (11, 70, 10, 14, 60)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup.apply_openpyxl(ws, print_setup.PrintSetup(f"{spec.title}: tiêu chí", title_rows=(3, 3)))
 
     qs = wb.create_sheet(QUESTION_SHEET)
     qs.append([spec.question_note])
@@ -404,10 +401,7 @@ def build(spec: Spec | None = None) -> Workbook:
     for col, width in zip("ABC", (12, 90, 12)):
         qs.column_dimensions[col].width = width
     qs.freeze_panes = "A3"
-    qs.print_title_rows = "2:2"
-    qs.page_setup.orientation, qs.page_setup.paperSize = "landscape", qs.PAPERSIZE_A4
-    qs.page_setup.fitToWidth, qs.page_setup.fitToHeight = 1, 0
-    qs.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup.apply_openpyxl(qs, print_setup.PrintSetup(f"{spec.title}: câu hỏi điều tra XHH", title_rows=(2, 2)))
 
     hd = wb.create_sheet("HuongDan")
     for line in spec.guide:
@@ -417,6 +411,7 @@ def build(spec: Spec | None = None) -> Workbook:
         hd.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
         hd.row_dimensions[r].height = 15 * max(1, -(-len(hd.cell(r, 1).value or "") // 112))
     hd["A1"].font = Font(bold=True, size=12)
+    print_setup.apply_openpyxl(hd, print_setup.PrintSetup.text(f"{spec.title}: hướng dẫn"))
     wb.properties.creator = "cchc (tools/make_framework.py)"
     wb.properties.title = spec.title
     wb.properties.created = FIXED_TIME

@@ -16,6 +16,7 @@ from pathlib import Path
 from automation.appraisal.reading import read_workbook  # noqa: F401 (read here, written below)
 from automation.config import Settings
 from automation.files import atomic_save, open_in_office
+from automation.formats.print_setup import PrintSetup, apply_xlsxwriter, breaks_between, wrapped_height
 from automation.formats.xlsx_rows import RowCache, column_letter
 from automation.problems import CchcError
 from automation.workspace import Workspace
@@ -28,7 +29,10 @@ BUTTON_CAPTION = "Tính lại"
 VBA_PROJECT = Path(__file__).resolve().parents[1] / "data" / "vbaProject.bin"
 NOTES_ROW = 9  # TongHop!K9 down: cells the recompute could not count
 MAX_NOTES = 30
+NOTE_WIDTH = 48  # TongHop's column of notes
 THAM_DINH_PART = "xl/worksheets/sheet1.xml"  # the first sheet XlsxWriter adds
+TD_WIDTHS = (10, 22, 10, 60, 9, 9, 11, 36, 40, 11, 36)  # ThamDinh's columns A to K
+TD_WRAPPED = (1, 3, 7, 8, 10)  # its columns of text that wraps: unit, content, comment, evidence, reason
 _ROWS = RowCache()  # ThamDinh's rows as last written by this process (a watcher writes them again and again)
 
 
@@ -68,6 +72,7 @@ def _skeleton(table: Table, framework: Framework, settings: Settings) -> tuple[b
     wb.set_properties({"title": f"Thẩm định Chỉ số CCHC năm {settings.year}", "author": "cchc"})
     formats = _formats(wb)
     _write_tham_dinh(wb, formats, len(table.rows), framework)
+    _print_tham_dinh(wb.get_worksheet_by_name(THAM_DINH), table, settings)
     _write_tong_hop(wb, formats, table, framework, settings)
     wb.close()
     return out.getvalue(), {name: f.xf_index for name, f in formats.items()}
@@ -85,6 +90,8 @@ def _tham_dinh_rows(table: Table, st: dict[str, int]) -> tuple[list[bytes], list
 
     def make(n: int, r, linked: bool) -> str:
         shown = "; ".join(filter(None, [r.evidence_text, *(name for name, _ in r.evidence)]))
+        height = wrapped_height(zip((r.unit_name, r.content, r.comment, shown[:250] if linked else shown, r.reason),
+                                    (TD_WIDTHS[i] for i in TD_WRAPPED)))
         return row_xml(n, [
             string_cell(f"A{n}", st["code"], r.unit_code), string_cell(f"B{n}", st["text"], r.unit_name),
             string_cell(f"C{n}", st["code"], r.code), string_cell(f"D{n}", st["text"], r.content),
@@ -93,10 +100,12 @@ def _tham_dinh_rows(table: Table, st: dict[str, int]) -> tuple[list[bytes], list
             string_cell(f"H{n}", st["input_text"], r.comment) if r.comment else blank_cell(f"H{n}", st["input_text"]),
             string_cell(f"I{n}", st["link"] if linked else st["text"], shown[:250] if linked else shown),
             put(f"J{n}", r.revised, st["input"], st["input_text"]),
-            string_cell(f"K{n}", st["input_text"], r.reason) if r.reason else blank_cell(f"K{n}", st["input_text"])])
+            string_cell(f"K{n}", st["input_text"], r.reason) if r.reason else blank_cell(f"K{n}", st["input_text"])],
+            height)
 
     styles = tuple(st.items())
-    header = row_xml(1, [string_cell(f"{column_letter(c)}1", st["head"], h) for c, h in enumerate(TD_HEADERS)])
+    header = row_xml(1, [string_cell(f"{column_letter(c)}1", st["head"], h) for c, h in enumerate(TD_HEADERS)],
+                     wrapped_height(zip(TD_HEADERS, TD_WIDTHS)))
     rows, links, keys = [header.encode("utf-8")], [], []
     for n, r in enumerate(table.rows, start=2):
         target = hyperlink_target(r.evidence[0][1]) if r.evidence else None
@@ -146,8 +155,15 @@ def _write_tham_dinh(wb, f: dict, last: int, framework: Framework) -> None:
         ws.data_validation(1, 9, last, 9, score_validation(framework, "J", "Điểm sau giải trình"))
         ws.autofilter(0, 0, last, len(TD_HEADERS) - 1)
     ws.freeze_panes(1, 0)
-    for col, width in enumerate((10, 22, 10, 60, 9, 9, 11, 36, 40, 11, 36)):
+    for col, width in enumerate(TD_WIDTHS):
         ws.set_column(col, col, width)
+
+
+def _print_tham_dinh(ws, table: Table, settings: Settings) -> None:
+    """ThamDinh prints across A4, its header on every page, each unit from a new page."""
+    title = f"Bảng thẩm định Chỉ số CCHC năm {settings.year}: điểm từng tiêu chí của từng đơn vị"
+    breaks = breaks_between([r.unit_code for r in table.rows], first_row=2)
+    apply_xlsxwriter(ws, PrintSetup(title, breaks=breaks), TD_WIDTHS)
 
 
 def score_validation(framework: Framework, column: str = "G", title: str = "Điểm thẩm định") -> dict:
@@ -192,12 +208,15 @@ def _write_tong_hop(wb, f: dict, table: Table, framework: Framework, settings: S
             ws.write_string(i, j, value, f["text"])
     ws.freeze_panes(1, 0)
     extras = th_extras(settings)
-    for col, width in enumerate((10, 24, 11, 11, 11, 10, 10, 8, 22) + (16,) * len(extras)):
+    widths = (10, 24, 11, 11, 11, 10, 10, 8, 22) + (16,) * len(extras)
+    for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     if extras:
         ws.write_row(0, len(TH_HEADERS), extras, f["head"])
     note_col = th_notes_column(settings)
-    ws.set_column(note_col, note_col, 48)
+    ws.set_column(note_col, note_col, NOTE_WIDTH)
+    apply_xlsxwriter(ws, PrintSetup(f"Bảng thẩm định Chỉ số CCHC năm {settings.year}: tổng hợp kết quả"),
+                     widths + (NOTE_WIDTH,))
     ws.insert_button(1, note_col, {"macro": MACRO, "caption": BUTTON_CAPTION, "width": 140, "height": 36})
     notes = [f"Tổng điểm tối đa: {framework.total_max} (thẩm định {framework.appraisal_max}, "
              f"điều tra XHH {framework.survey_max})."
@@ -209,7 +228,11 @@ def _write_tong_hop(wb, f: dict, table: Table, framework: Framework, settings: S
              "chỉnh” (điểm thẩm định lần đầu giữ nguyên); điểm mới chỉ được tính khi có lý do."]
     if framework.sample:
         notes.append("Lưu ý: đang dùng BỘ TIÊU CHÍ MẪU, chưa phải bộ tiêu chí chính thức của tỉnh.")
-    for j, text in enumerate(notes):
-        ws.write_string(4 + j, note_col, text, f["note"])
-    for j, text in enumerate(table.notes[:MAX_NOTES] or ["Đã tính lại: mọi điểm hợp lệ."]):
-        ws.write_string(NOTES_ROW - 1 + j, note_col, text, f["note"])
+    placed = [(4 + j, text) for j, text in enumerate(notes)]
+    placed += [(NOTES_ROW - 1 + j, text) for j, text in enumerate(table.notes[:MAX_NOTES] or
+                                                                   ["Đã tính lại: mọi điểm hợp lệ."])]
+    for row, text in placed:
+        ws.write_string(row, note_col, text, f["note"])
+        height = wrapped_height([(text, NOTE_WIDTH)])
+        if height is not None:  # printed whole (LibreOffice leaves an unsized row one line tall)
+            ws.set_row(row, height)

@@ -100,8 +100,11 @@ def hyperlink_target(path: str) -> str | None:
     return target if len(target.encode("utf-16-le")) // 2 <= MAX_URL_UTF16 else None
 
 
-def row_xml(number: int, cells: list[str]) -> str:
-    return f'<row r="{number}">{"".join(cells)}</row>'
+def row_xml(number: int, cells: list[str], height: float | None = None) -> str:
+    """A ``<row>``; ``height`` (points) without ``customHeight``, so Excel fits the row again once edited."""
+    if height is None:
+        return f'<row r="{number}">{"".join(cells)}</row>'
+    return f'<row r="{number}" ht="{height:g}">{"".join(cells)}</row>'
 
 
 def splice_sheet(skeleton: bytes | str, out, member: str, rows: list[bytes], links: list[Link],

@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from automation.config import Settings
 from automation.files import Saved, atomic_save, save_editable
 from automation.formats import docx_write as dw
+from automation.formats import print_setup
 from automation.ledger import Ledger, open_ledger
 from automation.lists.model import COLUMN_TITLES, COLUMNS
 from automation.scoring.framework import Framework, show_points
@@ -215,10 +216,8 @@ def _score_workbook(settings: Settings, framework: Framework):
     for col, w in zip("ABCDEF", (10, 60, 9, 10, 40, 35)):
         ws.column_dimensions[col].width = w
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    title = f"Biểu tự đánh giá, chấm điểm Chỉ số CCHC năm {settings.year}"
+    print_setup.apply_openpyxl(ws, print_setup.PrintSetup(title, title_rows=(HEADER_ROW, HEADER_ROW), landscape=True))
     ws.protection.sheet = True  # no password: the lock guards against accidents, not people
     ws.protection.formatColumns = ws.protection.formatRows = False  # widths and heights stay adjustable
 
@@ -230,6 +229,7 @@ def _score_workbook(settings: Settings, framework: Framework):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
         hd.row_dimensions[row[0].row].height = _height(row[0].value or "", 120)
     hd["A1"].font = Font(bold=True, size=12)
+    print_setup.apply_openpyxl(hd, print_setup.PrintSetup.text(f"{title}: hướng dẫn"))
     return wb
 
 

@@ -26,6 +26,7 @@ from automation.files import Saved, atomic_save, save_editable
 from automation.formats import decree30 as d30
 from automation.formats import docx_write as dw
 from automation.formats import docx_xml as dx
+from automation.formats import print_setup
 from automation.formats.docx_package import Package, cached, default_template_key
 from automation.ledger import Ledger, open_ledger
 from automation.formats.docx_write import CENTER as _CENTER, JUSTIFY as _JUSTIFY, LEFT as _LEFT
@@ -39,6 +40,7 @@ ENTRY_HEADERS = (FORM_CODE, "Mã đơn vị", "Đơn vị", "Họ và tên")
 LIST_SHEET = "DanhMuc"  # the answers, when they do not fit an inline list
 BOX = "☐"
 TITLE = "PHIẾU KHẢO SÁT SỰ HÀI LÒNG"
+ENTRY_TITLE = "Bảng nhập phiếu khảo sát sự hài lòng năm {year}"  # the entry workbook's page header
 ANSWER_HEADERS = ("STT", "Câu hỏi", *ANSWERS)
 # top, bottom, left, right: narrower than a document's (NĐ 30: 20-25, 20-25, 30-35, 15-20) so that a form
 # prints on two pages, not three; a form handed to a citizen is not a văn bản hành chính
@@ -97,7 +99,8 @@ def write_survey_forms(outbox: Path, settings: Settings, questions: QuestionSet,
         path.parent.mkdir(exist_ok=True)
         document = package.document_xml(_forms_xml(form, g))
         files.append(_atomic(path, lambda tmp, xml=document: package.write(tmp, {"word/document.xml": xml})))
-    entry = _atomic(folder / f"nhap-phieu-{settings.year}.xlsx", _entry_workbook(questions, groups).save)
+    entry = _atomic(folder / f"nhap-phieu-{settings.year}.xlsx",
+                    _entry_workbook(questions, groups, ENTRY_TITLE.format(year=settings.year)).save)
     return SurveyFormsResult(folder, files, entry, kept)
 
 
@@ -197,7 +200,7 @@ def _forms_xml(form: list[str], group: _Group) -> str:
 
 # --- the entry workbook (Excel) -------------------------------------------------------------------
 
-def _entry_workbook(questions: QuestionSet, groups: list[_Group]):
+def _entry_workbook(questions: QuestionSet, groups: list[_Group], title: str = ENTRY_TITLE.format(year="")):
     wb = Workbook()
     ws = wb.active
     ws.title = ENTRY_SHEET
@@ -219,6 +222,7 @@ def _entry_workbook(questions: QuestionSet, groups: list[_Group]):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = f"{first}2"
     ws.auto_filter.ref = f"A1:{last}{rows}"
+    print_setup.apply_openpyxl(ws, print_setup.PrintSetup(title, landscape=True))
 
     qs = wb.create_sheet(QUESTION_SHEET)
     qs.append(list(QUESTION_HEADERS))
@@ -230,6 +234,7 @@ def _entry_workbook(questions: QuestionSet, groups: list[_Group]):
     for col, width in zip("ABC", (12, 90, 12)):
         qs.column_dimensions[col].width = width
     qs.freeze_panes = "A2"
+    print_setup.apply_openpyxl(qs, print_setup.PrintSetup(f"{title}: câu hỏi"))
     return wb
 
 

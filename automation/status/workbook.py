@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from automation import clock, files
+from automation.formats import print_setup
 from automation.formats.excel import put_text
 from automation.config import Settings
 from automation.ledger.db import LEDGER_NAME, Ledger
@@ -300,6 +301,9 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{last}"
+    print_setup.size_wrapped_rows(ws, first_row=2)
+    title = f"Tình hình tiếp nhận hồ sơ Chỉ số CCHC năm {settings.year}, ngày {today:%d/%m/%Y}"
+    print_setup.apply_openpyxl(ws, print_setup.PrintSetup(nfc(title), landscape=True))
 
     sm = wb.create_sheet(SHEET_SUMMARY)
     put_text(sm.cell(1, 1), f"TÌNH HÌNH TIẾP NHẬN HỒ SƠ CHỈ SỐ CCHC NĂM {settings.year} — ngày {today:%d/%m/%Y}")
@@ -322,6 +326,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
     sm.freeze_panes = "A4"
     for c, w in enumerate((60, 26, 18, 10, 10, 10), start=1):
         sm.column_dimensions[get_column_letter(c)].width = w
+    print_setup.apply_openpyxl(sm, print_setup.PrintSetup(nfc(f"{title} (tổng hợp)"), title_rows=(3, 3)))
 
     _problems_sheet(wb, units, head_font, head_fill, wrap)
     wb.properties.title = nfc(f"Tình hình tiếp nhận hồ sơ Chỉ số CCHC năm {settings.year}")
