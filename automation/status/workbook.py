@@ -297,7 +297,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
             ws.conditional_formatting.add(f"{col}2:{col}{last}",
                                           CellIsRule(operator="equal", formula=[f'"{text}"'], fill=red, font=red_font))
     ws.freeze_panes = "C2"
-    widths = [10, 22] + [10, 11, 8, 10, 14, 50] * len(EXPECTED_KINDS) + [12, 12, 9, 22] + [16] * len(ranking_headers(settings))
+    widths = [10, 22] + [10, 11, 8, 10, 14, 32] * len(EXPECTED_KINDS) + [12, 12, 9, 22] + [16] * len(ranking_headers(settings))
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{last}"
@@ -328,7 +328,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
         sm.column_dimensions[get_column_letter(c)].width = w
     print_setup.apply_openpyxl(sm, print_setup.PrintSetup(nfc(f"{title} (tổng hợp)"), title_rows=(3, 3)))
 
-    _problems_sheet(wb, units, head_font, head_fill, wrap)
+    _problems_sheet(wb, units, head_font, head_fill, wrap, nfc(f"{title} (các lỗi, cảnh báo)"))
     wb.properties.title = nfc(f"Tình hình tiếp nhận hồ sơ Chỉ số CCHC năm {settings.year}")
     wb.properties.creator = "cchc"
     if ledger is None:
@@ -337,7 +337,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
     return files.save_editable(path, wb.save, recorded, record).path
 
 
-def _problems_sheet(wb, units: list[UnitStatus], head_font, head_fill, wrap) -> None:
+def _problems_sheet(wb, units: list[UnitStatus], head_font, head_fill, wrap, title: str) -> None:
     """One row per problem of a current file: the unit, the kind, the file, the severity and the message in
     words, the stable code in its own column (what the office quotes when it asks for help)."""
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
@@ -361,3 +361,5 @@ def _problems_sheet(wb, units: list[UnitStatus], head_font, head_fill, wrap) -> 
         ws.column_dimensions[get_column_letter(c)].width = w
     if r > 1:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(PROBLEM_HEADERS))}{r}"
+    print_setup.size_wrapped_rows(ws, first_row=2)
+    print_setup.apply_openpyxl(ws, print_setup.PrintSetup(title, landscape=True))

@@ -150,7 +150,7 @@ def test_conditional_formatting_freeze_and_widths(ws):
     assert rows[CHAN_HUNG][heads.index("Danh sách: đúng hạn")] == "Quá hạn"
     assert rows[YEN_BINH][heads.index("Danh sách: kết luận")] == "Không đạt"
     assert sheet.freeze_panes == "C2"
-    assert sheet.column_dimensions["B"].width == 22 and sheet.column_dimensions["H"].width == 50
+    assert sheet.column_dimensions["B"].width == 22 and sheet.column_dimensions["H"].width == 32
 
 
 def test_commune_text_starting_with_equals_stays_text(ws, tmp_path):
