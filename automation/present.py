@@ -107,4 +107,10 @@ def describe_survey(summary, settings) -> list[str]:
 
 def drafts_state(final: bool) -> str:
     """Whether a set of drafts may go for signature."""
-    return "sẵn sàng trình ký" if final else "DỰ THẢO: còn đơn vị tạm tính"
+    return "sẵn sàng trình ký" if final else "DỰ THẢO: còn đơn vị chưa có kết quả chính thức"
+
+
+def held_decision(held: tuple[str, ...] | list[str]) -> str:
+    """Why the decision is still a draft: "Quyết định còn là DỰ THẢO vì 2 đơn vị chưa chính thức: Xã A (Tạm
+    tính), Xã B (Chưa có điều tra XHH)."""
+    return f"Quyết định còn là DỰ THẢO vì {len(held)} đơn vị chưa chính thức: {', '.join(held)}."

@@ -83,6 +83,8 @@ class Documents:
     numbers: dict[str, str]  # plan/report/decision/notice -> number ("" until the registry assigns one)
     recipients: dict[str, tuple[str, ...]]  # plan/report/decision/notice -> "Nơi nhận" lines
     legal_basis: tuple[str, ...] = ()  # the decision's "Căn cứ" lines; empty: the default by date
+    decimals: int = 2  # decimals of every score and index shown to readers (documents, workbooks, mail)
+    plan_date: dt.date | None = None  # the plan's date; None: left blank for the registry ("ngày   tháng   năm")
 
 
 @dataclass(frozen=True)
