@@ -394,7 +394,7 @@ def import_previous(settings: Settings, path: Path) -> tuple[int, dict]:
         table = current_table(ws, ledger)
     results = table.results if table is not None else []
     counts: dict[str, int] = {}
-    for c in compare(settings.units, results, rows).values():
+    for c in compare(settings.units, results, rows, settings.documents.decimals).values():
         key = "so sánh được" if c.comparable else c.index
         counts[key] = counts.get(key, 0) + 1
     return len(rows), counts

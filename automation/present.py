@@ -12,6 +12,7 @@ office's screen.
 from __future__ import annotations
 
 from automation.problems import Problem, Severity
+from automation.vntext import number
 
 VERDICTS = {"accepted": "ĐẠT", "accepted_with_warnings": "ĐẠT (có cảnh báo)", "rejected": "KHÔNG ĐẠT"}
 KINDS = {"respondent_list": "danh sách người đã giao dịch TTHC", "document": "văn bản Word",
@@ -99,7 +100,8 @@ def describe_survey(summary, settings) -> list[str]:
     for code, us in sorted(summary.units.items()):
         unit = settings.units.by_code(code)
         lines.append(f"{unit.full_name if unit else code}: {us.responded}/{us.sampled} phiếu có trả lời "
-                     f"({float(us.response_rate) * 100:.0f}%), điểm điều tra XHH {us.points}.")
+                     f"({float(us.response_rate) * 100:.0f}%), điểm điều tra XHH "
+                     f"{number(us.points, settings.documents.decimals)}.")
     if summary.appraisal:
         lines.append(f"Đã cập nhật bảng thẩm định: {summary.appraisal}")
     return lines

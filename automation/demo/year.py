@@ -22,6 +22,7 @@ from automation.config import Mail
 from automation.demo.lists import _fresh_workspace
 from automation.present import drafts_state, render
 from automation.problems import problem
+from automation.vntext import number
 
 SEED = 2021
 LATE_POSITION = -1  # the last unit's list arrives after the deadline (30/10)
@@ -284,7 +285,7 @@ def _run(directory: Path, settings, echo, dry_run: bool, province: bool = False)
             echo(line)
     else:
         for r in table.results[:3]:
-            echo(f"  Hạng {r.rank}: {r.name} – chỉ số {str(r.index).replace('.', ',')}% ({_label(r.status)})")
+            echo(f"  Hạng {r.rank}: {r.name} – chỉ số {number(r.index, settings.documents.decimals)}% ({_label(r.status)})")
     names = ("Danh sách", "Biểu tự chấm", "Điều tra XHH", "Thẩm định") + (("Giải trình",) if province else ()) \
         + ("Văn bản", "Trạng thái, thư")
     echo("Thời gian: " + ", ".join(f"{n} {b - a:.1f} giây" for n, a, b in zip(names, steps, steps[1:]))

@@ -42,11 +42,16 @@ def not_final(results: list[UnitResult]) -> list[str]:
 
 def not_final_note(results: list[UnitResult]) -> str:
     """The note under an annex table: which results are not final yet ("" when all are)."""
-    held = not_final(results)
-    if not held:
+    by_status: dict[str, list[str]] = {}
+    for r in by_rank(results):
+        if r.status != FINAL:
+            by_status.setdefault(r.status, []).append(r.name)
+    if not by_status:
         return ""
-    return (f"Kết quả của {len(held)}/{len(results)} đơn vị chưa chính thức: {', '.join(held)}. Chỉ số và thứ hạng "
-            "của các đơn vị này có thể thay đổi khi có đủ kết quả thẩm định và điều tra xã hội học.")
+    held = sum(len(names) for names in by_status.values())
+    parts = "; ".join(f"{status} ({len(names)} đơn vị): {', '.join(names)}" for status, names in by_status.items())
+    return (f"Kết quả của {held}/{len(results)} đơn vị chưa chính thức. {parts}. Chỉ số và thứ hạng của các đơn vị "
+            "này có thể thay đổi khi có đủ kết quả thẩm định và điều tra xã hội học.")
 
 
 def ranking(results: list[UnitResult], decimals: int) -> list[dict]:

@@ -362,7 +362,7 @@ def test_decision_layout_and_annex_in_rank_order(rendered):
                      ["2", "Thị trấn Vĩnh Tường", "87,50", "87,50", "Chính thức"],
                      ["3", "Xã Chấn Hưng", "76,88", "76,88", "Chính thức"],
                      ["4", "Xã Yên Bình", "52,25", "52,25", "Tạm tính"]]
-    note = text[text.index("Ghi chú: Kết quả của 1/4 đơn vị chưa chính thức: Xã Yên Bình (Tạm tính). Chỉ số và thứ hạng của các đơn vị này có thể thay đổi khi có đủ "
+    note = text[text.index("Ghi chú: Kết quả của 1/4 đơn vị chưa chính thức. Tạm tính (1 đơn vị): Xã Yên Bình. Chỉ số và thứ hạng của các đơn vị này có thể thay đổi khi có đủ "
                            "kết quả thẩm định và điều tra xã hội học.")]
     assert note  # under the annex table, in the annex
     assert text.index(note) > text.index("Phụ lục")
