@@ -285,7 +285,8 @@ def _run(directory: Path, settings, echo, dry_run: bool, province: bool = False)
             echo(line)
     else:
         for r in table.results[:3]:
-            echo(f"  Hạng {r.rank}: {r.name} – chỉ số {number(r.index, settings.documents.decimals)}% ({_label(r.status)})")
+            index = number(r.index, settings.documents.decimals)
+            echo(f"  Hạng {r.rank}: {r.name} – chỉ số {index}% ({_label(r.status)})")
     names = ("Danh sách", "Biểu tự chấm", "Điều tra XHH", "Thẩm định") + (("Giải trình",) if province else ()) \
         + ("Văn bản", "Trạng thái, thư")
     echo("Thời gian: " + ", ".join(f"{n} {b - a:.1f} giây" for n, a, b in zip(names, steps, steps[1:]))

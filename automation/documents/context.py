@@ -5,8 +5,8 @@ Scores and indexes take a decimal comma and ``[documents] decimals`` decimals ("
 on the date line (day below 10 and months 1-2 with a leading 0, as NĐ 30/2020 requires), document numbers
 below 10 a leading 0.  A document is dated the day given (the day it was first drafted, see
 :mod:`automation.documents.generate`); the plan by ``[documents] plan_date`` or, without it, blank for the
-registry to fill ("ngày     tháng     năm 2021").  Every builder returns exactly :func:`supplied_variables` of its kind, so a template
-checked against that set renders under ``StrictUndefined``.
+registry to fill ("ngày     tháng     năm 2021").  Every builder returns exactly :func:`supplied_variables`
+of its kind, so a template checked against that set renders under ``StrictUndefined``.
 """
 
 from __future__ import annotations
