@@ -280,3 +280,26 @@ def test_the_migration_takes_the_dates_of_earlier_drafts(tmp_path):
         assert ledger.drafts.first_drafted("report", None) == dt.date(2021, 12, 22)
         assert ledger.drafts.first_drafted("notice", "09076") == dt.date(2021, 12, 21)
         assert ledger.drafts.first_drafted("decision", None) is None
+
+
+def test_a_feedback_letter_writes_the_scores_in_the_same_style(tmp_path):
+    """The commune's letter on its self-assessment: the score it typed and the criterion's maximum both with two
+    decimals ("là 3,00, vượt điểm tối đa 2,50"), not "3" beside "2,5"."""
+    from automation.config import default_settings
+    from automation.documents.letters import write_feedback
+    from automation.ledger.records import WORKBOOK
+    from automation.scoring.selfassess import read_self_assessment
+    from tests.documents.test_letters import NOW, submission
+    from tests.scoring.test_selfassess import FW, lines_of, write
+
+    scores = {"1.1": (1, "KH", ""), "1.2": (Decimal("1.5"), "BC", ""), "1.3": (3, "KL", ""), "2.1": (2, "TB", ""),
+              "2.2": (Decimal("0.5"), "", "")}
+    _, problems = read_self_assessment(write(tmp_path / "a.xlsx", lines_of(scores)), FW)
+    settings = default_settings()
+    unit = settings.units.by_code("09079")
+    letter = write_feedback(tmp_path / "phan-hoi", submission(kind=WORKBOOK, name="Kim Xa/bieu.xlsx"), unit,
+                            problems, settings, now=NOW)
+    text = all_text(letter)
+    assert "Điểm tự chấm của tiêu chí 1.3 là 3,00, vượt điểm tối đa 2,50." in text
+    assert "Tiêu chí 2.2 tự chấm 0,50 điểm" in text
+    assert not re.search(r"\b\d+,\d(?!\d)\s*điểm", text)
