@@ -472,7 +472,7 @@ def decision() -> Builder:
     sec = b.doc.add_section(WD_SECTION.NEW_PAGE)
     dw.page_numbers(sec, size_pt=13, restart=True)
     b.par("Phụ lục", align="center", bold=True, indent=False, after=0)
-    b.par("CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ nam }} CỦA CÁC XÃ, THỊ TRẤN", align="center", bold=True, indent=False,
+    b.par("CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ nam }} CỦA CÁC {{ loai_don_vi|upper }}", align="center", bold=True, indent=False,
           after=0)
     b.par("TRÊN ĐỊA BÀN {{ dia_ban|upper }}", align="center", bold=True, indent=False, after=0)
     b.par("~~({{ kem_theo }})~~", align="center", indent=False, after=2)
@@ -483,13 +483,13 @@ def decision() -> Builder:
     b.tag("{%p endif %}")
     # every result says what it is (published: a provisional index or one without the survey is marked)
     b.tag("{%p if co_xep_loai %}")
-    b.grid((1.8, 4.6, 2.2, 2.4, 2.4, 3.1),
+    b.grid((1.6, 4.4, 2.1, 2.3, 2.3, 3.8),
            ("Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)", "Xếp loại", "Tình trạng kết quả"),
            "for r in g.ket_qua", [("{{ r.xep_hang }}", "center"), ("{{ r.don_vi }}", "left"),
                                   ("{{ r.tong_diem }}", "center"), ("{{ r.chi_so }}", "center"),
                                   ("{{ r.xep_loai }}", "center"), ("{{ r.trang_thai }}", "center")])
     b.tag("{%p else %}")
-    b.grid((2.0, 5.9, 2.6, 2.8, 3.2), ("Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)", "Tình trạng kết quả"),
+    b.grid((1.8, 5.4, 2.5, 2.8, 4.0), ("Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)", "Tình trạng kết quả"),
            "for r in g.ket_qua", [("{{ r.xep_hang }}", "center"), ("{{ r.don_vi }}", "left"),
                                   ("{{ r.tong_diem }}", "center"), ("{{ r.chi_so }}", "center"),
                                   ("{{ r.trang_thai }}", "center")])

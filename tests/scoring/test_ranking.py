@@ -112,6 +112,7 @@ def test_report_and_decision_have_a_table_per_group_and_the_bands(grouped, tmp_p
         ("1", "Xã Đà Bắc", "Tốt"), ("2", "Xã Cao Sơn", "Chưa xếp loại")]
     assert "Về việc công bố Chỉ số cải cách hành chính năm 2021 của các xã, phường trên địa bàn huyện Vĩnh Tường" \
         in lines(decision)
+    assert "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2021 CỦA CÁC XÃ, PHƯỜNG" in lines(decision)  # the annex's title too
 
 
 def test_appraisal_and_status_workbooks_show_group_and_band(tmp_path):
