@@ -15,7 +15,8 @@ from automation.cli.vi import Command, Group, help_option
 @click.argument("what", type=click.Choice(["plan", "notices", "report", "decision", "all"]), metavar="LOẠI")
 @click.option("--pdf", is_flag=True, help="Xuất thêm bản PDF của mỗi dự thảo (LibreOffice).")
 @click.option("--today", is_flag=True,
-              help="Ghi ngày hôm nay vào văn bản (mặc định: giữ ngày soạn dự thảo lần đầu).")
+              help="Ghi ngày hôm nay vào thông báo, báo cáo, quyết định (mặc định: giữ ngày soạn dự thảo lần "
+                   "đầu; kế hoạch theo plan_date trong cchc.toml).")
 @workspace_option
 @help_option
 def generate_cmd(what: str, pdf: bool, today: bool, workspace: Path | None) -> int:

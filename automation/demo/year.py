@@ -20,7 +20,7 @@ from pathlib import Path
 
 from automation.config import Mail
 from automation.demo.lists import _fresh_workspace
-from automation.present import drafts_state, render
+from automation.present import drafts_state, held_decision, render
 from automation.problems import problem
 from automation.vntext import number
 
@@ -256,6 +256,9 @@ def _run(directory: Path, settings, echo, dry_run: bool, province: bool = False)
     drafts = generate(settings, "all", pdf=False)
     final = all(d.final for d in drafts)
     echo(f"Đã soạn {len(drafts)} văn bản ({drafts_state(final)}).")
+    for d in drafts:
+        if d.held_by:
+            echo(held_decision(d.held_by))
 
     # 6. status workbook and mail
     step("6. Bảng trạng thái và thư báo cáo")
