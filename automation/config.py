@@ -52,9 +52,8 @@ class _Reader:
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)) \
                 or (kind is dt.date and isinstance(value, dt.datetime)):
-            raise ConfigError("config.invalid", key=self._key(name),
-                              detail=f"cần {_TYPE_NAMES.get(kind) or getattr(kind, '__name__', 'giá trị khác')}, "
-                                     f"nhận được “{value!r}”")
+            from automation.tomltext import type_mismatch  # noqa: PLC0415
+            raise ConfigError("config.invalid", key=self._key(name), detail=type_mismatch(name, value, kind))
         if check is not None:
             msg = check(value)
             if msg:
@@ -74,11 +73,10 @@ class _Reader:
     def finish(self) -> None:
         unknown = sorted(set(self.data) - self.seen)
         if unknown:
-            raise ConfigError("config.invalid", key=self._key(unknown[0]), detail="khóa không được hỗ trợ (gõ nhầm?)")
-
-
-_TYPE_NAMES = {int: "số nguyên", float: "số", str: "chuỗi", bool: "true/false", dict: "bảng",
-               list: "danh sách", dt.date: "ngày (YYYY-MM-DD)"}
+            from difflib import get_close_matches  # noqa: PLC0415
+            near = get_close_matches(unknown[0], sorted(self.seen), 1)
+            raise ConfigError("config.invalid", key=self._key(unknown[0]), detail="khóa không được hỗ trợ" + (
+                f" (có phải ý bạn là “{self._key(near[0])}”?)" if near else " (gõ nhầm?)"))
 
 
 def _positive(v) -> str | None:
@@ -168,7 +166,9 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         criteria_decision=dc.text("criteria_decision", "", allow_empty=True),
         publication=dc.text("publication", "", allow_empty=True),
         numbers={k: dc.text(f"{k}_number", "", allow_empty=True) for k in doc_kinds},
-        recipients=recipients, legal_basis=_text_list(dc, "legal_basis"), **_document_style(dc))
+        recipients=recipients, legal_basis=_text_list(dc, "legal_basis"),
+        letter_signer_title=dc.get("letter_signer_title", str, "TRƯỞNG PHÒNG").strip(),
+        letter_signer_name=dc.text("letter_signer_name", "", allow_empty=True), **_document_style(dc))
     dc.finish()
 
     ml = root.table("mail")
@@ -258,7 +258,9 @@ def _weekday(ml: "_Reader") -> int:
         return raw
     day = _WEEKDAYS.get(vntext.ascii_key(str(raw)))
     if day is None:
-        raise ConfigError("config.invalid", key="mail.weekday", detail="cần monday … sunday, “Thứ 6” hoặc 1–7")
+        from automation.tomltext import toml_text  # noqa: PLC0415
+        raise ConfigError("config.invalid", key="mail.weekday",
+                          detail=f"cần monday … sunday, “Thứ 6” hoặc 1–7, nhưng ghi “{toml_text(raw)}”")
     return day
 
 
@@ -291,14 +293,21 @@ def _ca_file(ml: "_Reader", workspace: Path | None) -> Path | None:
 
 def _load_toml(path: Path) -> dict:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError("config.missing", path=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark (Notepad) is not a mistake
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError("config.invalid", variant="encoding", key=path.name, path=str(path), line=line) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("config.invalid", key=path.name, detail=f"sai cú pháp TOML ({exc})") from None
-    except UnicodeDecodeError:
-        raise ConfigError("config.invalid", key=path.name, detail="tệp phải lưu bằng UTF-8") from None
+        from automation.tomltext import syntax_problem  # noqa: PLC0415
+        where = syntax_problem(exc, text)
+        raise ConfigError("config.invalid", variant="syntax", key=where.key or path.name, path=str(path),
+                          line=where.line, column=where.column, where=where.where, detail=where.detail) from None
 
 
 def default_settings() -> Settings:

@@ -11,6 +11,8 @@ office's screen.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from automation.problems import Problem, Severity
 from automation.vntext import number
 
@@ -84,13 +86,23 @@ def submission_dict(s, settings) -> dict:
             "problems": [p["code"] for p in s.problems], "feedback": s.feedback_path}
 
 
-def submission_line(r: dict, kind_names: dict[str, str]) -> str:
-    """One row of :func:`submission_dict` as a line of ``cchc submissions``."""
-    unit = r["unit"]["name"] if r["unit"] else "chưa rõ đơn vị"
-    timing = {True: "đúng hạn", False: "quá hạn", None: ""}[r["on_time"]]
-    return (f"{r['received_at']}  {unit:<24} {kind_names[r['kind']]:<32} "
-            f"v{r['version'] or '-'}  {STATUSES.get(r['status'], r['status'])}  "
-            f"{VERDICTS.get(r['verdict'] or '', '')} {timing}  {r['file']}")
+SUBMISSION_HEADERS = ("Ngày nhận", "Đơn vị", "Loại hồ sơ", "Lần gửi", "Trạng thái", "Kết luận", "Thời hạn", "Tệp")
+
+
+def submission_cells(r: dict, kind_names: dict[str, str]) -> tuple[str, ...]:
+    """One row of :func:`submission_dict` as the cells of ``cchc submissions`` (blank where a thing does not
+    apply: a quarantined file has no version, a file of no deadline no timeliness)."""
+    when = dt.datetime.fromisoformat(r["received_at"]).strftime("%d/%m/%Y %H:%M") if r["received_at"] else ""
+    return (when, r["unit"]["name"] if r["unit"] else "chưa rõ đơn vị", kind_names.get(r["kind"], r["kind"]),
+            str(r["version"]) if r["version"] else "", STATUSES.get(r["status"], r["status"]),
+            VERDICTS.get(r["verdict"] or "", ""), {True: "đúng hạn", False: "quá hạn", None: ""}[r["on_time"]],
+            r["file"])
+
+
+def columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """``rows`` under ``header`` in columns as wide as their widest cell (the last column unpadded)."""
+    widths = [max(len(c) for c in col) for col in zip(header, *rows)]
+    return ["  ".join(c.ljust(w) for c, w in zip(row[:-1], widths)) + "  " + row[-1] for row in (header, *rows)]
 
 
 def describe_survey(summary, settings) -> list[str]:

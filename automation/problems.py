@@ -191,6 +191,8 @@ CATALOG: dict[str, Entry] = {
                        "Đối chiếu hai bản, chép phần cần giữ sang một bản rồi xóa bản không dùng."),
     "draft.pdf_failed": _e("error", "Không chuyển được {path} sang PDF: {detail}.",
                            "Mở tệp bằng Word và lưu dưới dạng PDF, hoặc kiểm tra LibreOffice rồi chạy lại."),
+    "preview.failed": _e("error", "Không tạo được bản xem trước (PDF) của {path}: {detail}.",
+                         "Mở tệp bằng Word hoặc Excel xem tệp có hỏng không, lưu lại rồi chạy lại."),
     # mail
     "mail.not_configured": _e("error", "Chưa cấu hình thư điện tử (mục [mail] trong cchc.toml).",
                               "Điền mục [mail] (máy chủ, cổng, người gửi, người nhận) hoặc dùng --dry-run."),
@@ -270,10 +272,15 @@ CATALOG: dict[str, Entry] = {
                                   "thao tác có thể chạy lại.",
                          "Chạy lại lệnh; nếu lỗi lặp lại, chạy kèm -v và gửi nội dung in ra cho kỹ thuật viên."),
     # configuration (raised, not reported per file)
-    "config.invalid": _e("error", "Cấu hình không hợp lệ ở khóa “{key}”: {detail}.", "Sửa tệp cchc.toml."),
+    "config.invalid": _e("error", "Cấu hình không hợp lệ ở khóa “{key}”: {detail}.", "Sửa tệp cchc.toml.",
+                         syntax=("Tệp cấu hình {path} viết sai ở dòng {line}, cột {column}{where}: {detail}.",
+                                 "Sửa dòng {line} của tệp rồi chạy lại lệnh."),
+                         encoding=("Tệp cấu hình {path} không lưu bằng bảng mã UTF-8 (dòng {line} có ký tự không "
+                                   "đọc được).", "Mở tệp bằng Notepad, chọn Lưu thành… với bảng mã UTF-8.")),
     "config.missing": _e("error", "Không tìm thấy tệp cấu hình {path}.",
                          "Chạy “cchc init THƯ_MỤC” để tạo không gian làm việc mới."),
-    "usage.bad_argument": _e("error", "{detail}.", ""),
+    "usage.bad_argument": _e("error", "{detail}.", "",
+                             click=("", "{suggestion}Xem “{help}”.")),  # click's own errors, with a near miss
     "workspace.exists": _e("error", "Thư mục {path} đã có không gian làm việc.", "Chọn thư mục khác."),
     "workspace.locked": _e("error", "Không gian làm việc đang bận: một tiến trình cchc khác (ví dụ cchc watch "
                                     "hoặc cchc process) đang giữ khóa {path}.",

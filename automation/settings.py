@@ -83,6 +83,10 @@ class Documents:
     numbers: dict[str, str]  # plan/report/decision/notice -> number ("" until the registry assigns one)
     recipients: dict[str, tuple[str, ...]]  # plan/report/decision/notice -> "Nơi nhận" lines
     legal_basis: tuple[str, ...] = ()  # the decision's "Căn cứ" lines; empty: the default by date
+    # the feedback letters: issued and signed by the standing office ("TRƯỞNG PHÒNG"); "" = by the issuing body,
+    # signed as the drafts are
+    letter_signer_title: str = "TRƯỞNG PHÒNG"
+    letter_signer_name: str = ""
     decimals: int = 2  # decimals of every score and index shown to readers (documents, workbooks, mail)
     plan_date: dt.date | None = None  # the plan's date; None: left blank for the registry ("ngày   tháng   năm")
 

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS: dict[str, int] = {
     "automation": 0, "automation.__init__": 0, "automation.problems": 0, "automation.vntext": 0,
     "automation.clock": 0, "automation.files": 0, "automation.resources": 0, "automation.storage": 0,
+    "automation.tomltext": 0,  # TOML errors and values in words (standard library only)
     "automation.formats": 1,
     "automation.config": 2, "automation.settings": 2, "automation.units": 2, "automation.unitfile": 2, "automation.ranking_rules": 2, "automation.workspace": 2, "automation.lock": 2,
     "automation.mail": 2,

@@ -23,7 +23,6 @@ from datetime import datetime
 from pathlib import Path
 
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -31,14 +30,13 @@ from docx.shared import Cm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the templates are made by the code that renders them
 
+from automation.formats import decree30 as d30  # noqa: E402
 from automation.formats import docx_write as dw  # noqa: E402
 
 OUTPUT = ROOT / "templates"
 FIXED_TIME = datetime(2024, 1, 1)
 BODY = 14  # body text size (NĐ 30: 13-14)
 TEXT_CM = 16.5  # 210 mm - 30 mm - 15 mm
-HEAD_CM = (6.3, 10.2)  # header table: issuing body | national motto
-SIGN_CM = (7.0, 9.5)  # "Nơi nhận" | signature
 _MARK = re.compile(r"(\*\*|~~)")  # **bold**, ~~italic~~ in the texts below
 
 
@@ -80,25 +78,9 @@ class Builder:
     def heading(self, text: str, **kw) -> None:
         self.par(text, bold=True, **kw).paragraph_format.keep_with_next = True
 
-    def rule(self, where=None, *, width: float, within: float = TEXT_CM, after: int = 6) -> None:
-        """A centred horizontal rule ``width`` cm long (an empty paragraph with a top border)."""
-        p = dw.next_paragraph(where if where is not None else self.doc)
-        pf = p.paragraph_format
-        pf.left_indent = pf.right_indent = Cm((within - width) / 2)
-        pf.space_before, pf.space_after = Pt(3), Pt(after)
-        pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(4)
-        ppr = p._p.get_or_add_pPr()
-        bdr = OxmlElement("w:pBdr")
-        top = OxmlElement("w:top")
-        for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-            top.set(qn(k), v)
-        bdr.append(top)
-        ppr.insert_element_before(bdr, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-                                  "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
-                                  "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-                                  "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-                                  "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-                                  "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+    def rule(self, *, width: float, within: float = TEXT_CM, after: int = 6) -> None:
+        """A centred horizontal rule ``width`` cm long (the layout helpers' rule)."""
+        self.xml(d30.rule(width * 10, within_mm=within * 10, after=after))
 
     # --- tables ---
     def table(self, widths: tuple[float, ...], rows: int = 1, grid: bool = False, header_rows: int = 0):
@@ -130,50 +112,25 @@ class Builder:
         _box(p)
         self.tag("{%p endif %}")
 
+    def xml(self, fragment: str) -> None:
+        """Append the paragraphs and tables of ``fragment`` (WordprocessingML from the layout helpers)."""
+        d30.append(self.doc, fragment)
+
     def header(self) -> None:
         """Ô 1-4: issuing body (and its parent, when there is one) | national motto; number | place and date."""
-        t = self.table(HEAD_CM, rows=2)
-        left, right = t.cell(0, 0), t.cell(0, 1)
-        self.tag("{%p if co_quan_chu_quan %}", left)
-        self.par("{{ co_quan_chu_quan }}", left, align="center", size=13, indent=False, after=0)
-        self.tag("{%p endif %}", left)
-        self.par("{{ co_quan_ban_hanh }}", left, align="center", size=13, bold=True, indent=False, after=2)
-        self.rule(left, width=2.0, within=HEAD_CM[0] - 0.4, after=0)
-        self.par("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", right, align="center", size=12, bold=True, indent=False,
-                 after=0)
-        self.par("Độc lập - Tự do - Hạnh phúc", right, align="center", size=13, bold=True, indent=False, after=2)
-        self.rule(right, width=5.9, within=HEAD_CM[1] - 0.4, after=0)
-        self.par("{{ so_ky_hieu }}", t.cell(1, 0), align="center", size=13, indent=False, before=6, after=0)
-        self.par("{{ dia_danh_ngay }}", t.cell(1, 1), align="center", size=14, italic=True, indent=False,
-                 before=6, after=0)
+        self.xml(d30.header(["{{ co_quan_ban_hanh }}"], parent=_when("co_quan_chu_quan", "{{ co_quan_chu_quan }}"),
+                            number="{{ so_ky_hieu }}", place_date="{{ dia_danh_ngay }}"))
 
     def title(self, kind: str, summary: str) -> None:
         """Ô 5a: document type, summary and a rule under it."""
-        self.par(kind, align="center", bold=True, indent=False, before=18, after=0)
-        self.par(summary, align="center", bold=True, indent=False, after=2)
-        self.rule(width=5.0, after=12)
+        self.xml(d30.title(kind, summary))
 
     def signature(self) -> None:
         """Ô 9b (recipients) | ô 7a-7b (authority, title, name)."""
         self.doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the last lines go with the signature
-        self.par("", indent=False, after=0).paragraph_format.keep_with_next = True
-        t = self.table(SIGN_CM)
-        dw.keep_row_together(t.rows[0])  # the block stays on one page
-        left, right = t.cell(0, 0), t.cell(0, 1)
-        self.par("Nơi nhận:", left, align="left", size=12, bold=True, italic=True, indent=False, after=0)
-        self.tag("{%p for x in noi_nhan %}", left)
-        self.par("- {{ x }};", left, align="left", size=11, indent=False, after=0)
-        self.tag("{%p endfor %}", left)
-        self.par("- Lưu: VT, {{ luu }}.", left, align="left", size=11, indent=False, after=0)
-        self.tag("{%p if quyen_han %}", right)
-        self.par("{{ quyen_han }}", right, align="center", bold=True, indent=False, after=0)
-        self.tag("{%p endif %}", right)
-        self.tag("{%p for l in chuc_vu %}", right)
-        self.par("{{ l }}", right, align="center", bold=True, indent=False, after=0)
-        self.tag("{%p endfor %}", right)
-        for _ in range(4):  # room for the signature and the seal
-            self.par("", right, align="center", indent=False, after=0)
-        self.par("{{ nguoi_ky }}", right, align="center", bold=True, indent=False, after=0)
+        self.xml(d30.signature(authority=_when("quyen_han", "{{ quyen_han }}"),
+                               titles=_each("l in chuc_vu", "{{ l }}"), name="{{ nguoi_ky }}",
+                               recipients=_each("x in noi_nhan", "{{ x }}"), archive="{{ luu }}"))
 
     def save(self, path: Path) -> None:
         raw = io.BytesIO()
@@ -186,6 +143,16 @@ class Builder:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(out.getvalue())
         tmp.replace(path)
+
+
+def _when(condition: str, line: str) -> list[str]:
+    """``line`` only when ``condition`` holds (docxtpl paragraph tags around it)."""
+    return [d30.Tag(f"{{%p if {condition} %}}"), line, d30.Tag("{%p endif %}")]
+
+
+def _each(loop: str, line: str) -> list[str]:
+    """``line`` once per item of ``loop`` ("x in noi_nhan")."""
+    return [d30.Tag(f"{{%p for {loop} %}}"), line, d30.Tag("{%p endfor %}")]
 
 
 def _box(p) -> None:

@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from automation.cli import demo, documents, intake, ledger, scoring, status, survey, vi
+from automation.cli import demo, documents, intake, ledger, preview, scoring, status, survey, vi
 from automation.present import render
 from automation.problems import CchcError, Problem, problem
 
@@ -28,7 +28,7 @@ def cli(verbose: bool) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-for _module in (intake, ledger, scoring, survey, documents, status, demo):
+for _module in (intake, ledger, scoring, survey, documents, preview, status, demo):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

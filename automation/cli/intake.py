@@ -160,8 +160,8 @@ def submissions_cmd(as_json: bool, workspace: Path | None) -> int:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    for r in rows:
-        click.echo(present.submission_line(r, KIND_NAMES))
+    for line in present.columns(present.SUBMISSION_HEADERS, [present.submission_cells(r, KIND_NAMES) for r in rows]):
+        click.echo(line)
     click.echo(f"Tổng cộng: {len(rows)} hồ sơ.")
     return 0
 

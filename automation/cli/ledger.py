@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from automation.cli.common import workspace_option, workspace_settings
-from automation.cli.vi import Group, help_option
+from automation.cli.vi import Group, confirm, help_option
 from automation.present import render
 
 
@@ -52,7 +52,8 @@ def ledger_rebuild_cmd(yes: bool, workspace: Path | None) -> int:
     from automation.app import ledger_rebuild  # noqa: PLC0415
     settings = workspace_settings(workspace)
     if not yes:
-        click.confirm("Dựng lại sổ theo dõi từ thư mục lưu trữ và cách ly?", abort=True)
+        if not confirm("Dựng lại sổ theo dõi từ thư mục lưu trữ và cách ly?"):
+            raise click.Abort()
     r = ledger_rebuild(settings)
     click.echo(f"Đã dựng lại sổ theo dõi: {r.from_sidecars} tệp theo phiếu thông tin lưu kèm, "
                f"{r.from_names} tệp theo tên và thư mục.")

@@ -1,8 +1,11 @@
 """Feedback letters ("phiếu phản hồi") to a commune about one checked submission.
 
-One .docx per letter, laid out after Decree 30/2020 (domain.md §5): A4 portrait, margins 20/20/30/15 mm,
-Times New Roman in every font slot (no theme fonts), body 14 pt, the header table of issuing body and
-national motto, the place/date line in italics, and "Nơi nhận" at the foot.  The package without its body is
+One .docx per letter, laid out after Decree 30/2020 (domain.md §5) as a công văn of the issuing body (Mẫu
+1.4: no type name; the summary "V/v …" under the number "Số:       /UBND-NV", the drafting office's
+abbreviation after the body's): A4 portrait, margins 20/20/30/15 mm, Times New Roman in every font slot (no
+theme fonts), body 14 pt, and the parts every document shares (:mod:`automation.formats.decree30`): the
+header table with the rules under the issuing body and the motto, the place/date line in italics, the
+signer of ``[documents]`` with a space to sign and "Nơi nhận".  The package without its body is
 built once a run with python-docx and kept (:mod:`automation.formats.docx_package`); each letter's body is
 written as one piece of XML (:mod:`automation.formats.docx_xml`).  The letter is saved to a temporary
 ``.~cchc-*.docx`` next to its final name and moved into place with :func:`os.replace`.
@@ -16,6 +19,8 @@ from functools import partial
 from pathlib import Path
 
 from automation.config import Settings
+from automation.documents import context as ctx
+from automation.formats import decree30 as d30
 from automation.formats import docx_write as dw
 from automation.formats import docx_xml as dx
 from automation.formats.docx_package import Package, cached, default_template_key
@@ -33,7 +38,7 @@ VERDICTS = {"accepted": "ĐẠT", "accepted_with_warnings": "ĐẠT, có lưu ý
 PROBLEM_HEADERS = ("STT", "Nội dung", "Vị trí", "Cách khắc phục")
 PROBLEM_WIDTHS_MM = (15, 64, 38, 48)  # 165 mm = 210 - 30 (left) - 15 (right)
 WHOLE_DOCUMENT = "Toàn văn bản"
-CENTER, JUSTIFY, LEFT = "center", "justify", "left"
+CENTER, JUSTIFY = "center", "justify"
 # every run of a letter has its size written out and its text on one line (file names, damaged documents)
 _run = partial(dx.run, size=BODY_PT, one_line=True)
 _lines = partial(dx.cell_lines, size=BODY_PT, one_line=True)
@@ -65,8 +70,44 @@ def feedback_stem(submission: Submission, now: dt.datetime) -> str:
 
 def date_line(place: str, day: dt.date) -> str:
     """"Vĩnh Tường, ngày 05 tháng 01 năm 2022": a leading 0 for days below 10 and months 1–2."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, {ctx.long_date(day)}"
+
+
+def by_office(settings: Settings) -> bool:
+    """Are the letters the standing office's own (``[documents] letter_signer_title`` set, the default)?"""
+    return bool(settings.documents.letter_signer_title)
+
+
+def letter_number(settings: Settings) -> str:
+    """A công văn (NĐ 30, Phụ lục III and Phụ lục I, I.3.b: no type name, so its symbol is the issuer's
+    abbreviation, then the drafting unit's): "Số:       /NV" from the standing office itself, "Số:       /UBND-NV"
+    from the issuing body; the number left for the văn thư."""
+    doc = settings.documents
+    parts = (doc.office_abbreviation,) if by_office(settings) else (doc.body_abbreviation, doc.office_abbreviation)
+    return f"Số: {' ' * 6}/{'-'.join(x for x in parts if x)}"
+
+
+def letter_layout(settings: Settings, day: dt.date) -> tuple[dict, dict]:
+    """The arguments of :func:`decree30.header` and :func:`decree30.signature` for a letter dated ``day``.
+
+    By default the standing office issues and signs it (a routine letter about a file it received): the issuing
+    body above it ("ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG", not bold), the office ("PHÒNG NỘI VỤ"), its head's title
+    and name (``letter_signer_title``, ``letter_signer_name``) in their own right, its own copy ("Lưu: VT.").
+    With ``letter_signer_title = ""``: the issuing body and the drafts' signer (the notice's "TM. ỦY BAN NHÂN
+    DÂN"), as :func:`context.common` gives them."""
+    c = ctx.common(settings, "notice", draft=False, today=day)
+    summary = f"V/v kết quả tiếp nhận, kiểm tra hồ sơ Chỉ số CCHC năm {settings.year}"
+    head = {"number": letter_number(settings), "place_date": c["dia_danh_ngay"], "summary": summary}
+    if by_office(settings):
+        doc = settings.documents
+        head |= {"parent": [c["co_quan_ban_hanh"]], "body": [settings.authority.standing_office.upper()]}
+        sign = {"authority": [], "name": doc.letter_signer_name, "recipients": ["Như trên"], "archive": "",
+                "titles": [line.strip().upper() for line in doc.letter_signer_title.split("\n") if line.strip()]}
+        return head, sign
+    head |= {"parent": [c["co_quan_chu_quan"]] if c["co_quan_chu_quan"] else [], "body": [c["co_quan_ban_hanh"]]}
+    sign = {"authority": [c["quyen_han"]] if c["quyen_han"] else [], "titles": c["chuc_vu"],
+            "name": c["nguoi_ky"], "recipients": ["Như trên"], "archive": c["luu"]}
+    return head, sign
 
 
 def addressee(unit: Unit) -> str:
@@ -104,23 +145,17 @@ def _letter(sub: Submission, unit: Unit, problems: list[Problem], settings: Sett
     """The body of the letter, as WordprocessingML."""
     auth, to = settings.authority, addressee(unit)
     office = auth.standing_office
-    out = [dx.table((62, 103), [
-        dx.row([dx.cell(62, _lines([(auth.issuing_body.upper(), {"size": 13}),
-                                    (office.upper(), {"size": 13, "bold": True})])),
-                dx.cell(103, _lines([("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 12, "bold": True}),
-                                     ("Độc lập - Tự do - Hạnh phúc", {"size": 13, "bold": True, "underline": True})]))]),
-        dx.row([dx.cell(62), dx.cell(103, _lines([(date_line(auth.place_name, now.date()),
-                                                   {"italic": True, "before": 6})]))])], borders=False)]
-
+    issuer = office if by_office(settings) else auth.short_name  # or "Phòng Nội vụ" drafts for "UBND huyện"
+    head, sign = letter_layout(settings, now.date())
+    out = [d30.header(**head)]
     def para(text: str, *, bold=None, italic=None, align=None, before=0, after=0, indent=False) -> None:
         out.append(dx.para(_run(text, bold=bold, italic=italic), align=align, before=before, after=after,
                            indent=indent))
 
-    para("PHIẾU PHẢN HỒI", bold=True, align=CENTER, before=18)
-    para(f"Kết quả tiếp nhận và kiểm tra hồ sơ Chỉ số CCHC năm {settings.year}", bold=True, align=CENTER, after=12)
-    para(f"Kính gửi: {to}.", align=CENTER, after=12)
+    para(f"Kính gửi: {to}.", align=CENTER, before=18, after=12)
 
-    para(f"{office} đã tiếp nhận hồ sơ của {to} như sau:", indent=True, after=6, align=JUSTIFY)
+    via = "" if issuer == office else f" (qua {office})"
+    para(f"{issuer}{via} đã tiếp nhận hồ sơ của {to} như sau:", indent=True, after=6, align=JUSTIFY)
     kind = KIND_NAMES.get(sub.kind, KIND_NAMES["unknown"])
     items = [f"Tên tệp: {sub.original_name}",
              f"Loại hồ sơ: {kind}" + (f" (lần gửi thứ {sub.version})" if sub.version else "")]
@@ -157,13 +192,9 @@ def _letter(sub: Submission, unit: Unit, problems: list[Problem], settings: Sett
         by = "trước hạn nêu trên" if sub.on_time and timeliness else "trong thời gian sớm nhất"
         closing = f"Đề nghị {to} kiểm tra, hoàn thiện và gửi lại {by}./."
     else:
-        closing = f"{office} thông báo để {to} biết./."
-    para(closing, indent=True, before=6, after=12, align=JUSTIFY)
-
-    out.append(dx.table((80, 85), [dx.row([
-        dx.cell(80, _lines([("Nơi nhận:", {"size": 12, "bold": True, "italic": True}),
-                            ("- Như trên;", {"size": 11}), ("- Lưu: VT.", {"size": 11})], align=LEFT)),
-        dx.cell(85, _lines([(office.upper(), {"size": BODY_PT, "bold": True})], align=CENTER))])], borders=False))
+        closing = f"{issuer} thông báo để {to} biết./."
+    out.append(dx.para(_run(closing), indent=True, before=6, after=6, align=JUSTIFY, keep_next=True))
+    out.append(d30.signature(**sign))
     return "".join(out)
 
 

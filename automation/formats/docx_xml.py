@@ -74,10 +74,11 @@ def run(text: str, *, size: float | None = None, bold: bool | None = None, itali
 
 
 def ppr(*, align: str | None = None, before: float | None = 0, after: float | None = 0,
-        indent: bool = False) -> str:
-    """The paragraph properties :func:`docx_write.para` writes (``align`` one of :data:`JC`'s keys)."""
+        indent: bool = False, keep_next: bool = False) -> str:
+    """The paragraph properties :func:`docx_write.para` writes (``align`` one of :data:`JC`'s keys);
+    ``keep_next`` keeps the paragraph on the page of the next one."""
     spacing = "".join(f' w:{k}="{_twips_pt(v)}"' for k, v in (("before", before), ("after", after)) if v is not None)
-    props = ((f"<w:spacing{spacing}/>" if spacing else "") + (f'<w:ind w:firstLine="{FIRST_LINE_TWIPS}"/>'
+    props = (("<w:keepNext/>" if keep_next else "") + (f"<w:spacing{spacing}/>" if spacing else "") + (f'<w:ind w:firstLine="{FIRST_LINE_TWIPS}"/>'
                                                               if indent else "")
              + (f'<w:jc w:val="{JC[align]}"/>' if align else ""))
     return f"<w:pPr>{props}</w:pPr>" if props else ""

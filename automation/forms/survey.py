@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -24,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from automation import vntext
 from automation.config import Settings
 from automation.files import Saved, atomic_save, save_editable
+from automation.formats import decree30 as d30
 from automation.formats import docx_write as dw
 from automation.formats import docx_xml as dx
 from automation.formats.docx_package import Package, cached, default_template_key
@@ -40,7 +40,11 @@ LIST_SHEET = "DanhMuc"  # the answers, when they do not fit an inline list
 BOX = "☐"
 TITLE = "PHIẾU KHẢO SÁT SỰ HÀI LÒNG"
 ANSWER_HEADERS = ("STT", "Câu hỏi", *ANSWERS)
-ANSWER_WIDTHS_MM = (10, 81) + (14,) * len(ANSWERS)  # 175 mm = 210 - 20 (left) - 15 (right)
+# top, bottom, left, right: narrower than a document's (NĐ 30: 20-25, 20-25, 30-35, 15-20) so that a form
+# prints on two pages, not three; a form handed to a citizen is not a văn bản hành chính
+MARGINS_MM = (15, 15, 20, 15)
+TEXT_MM = 210 - MARGINS_MM[2] - MARGINS_MM[3]  # 175 mm
+ANSWER_WIDTHS_MM = (10, TEXT_MM - 10 - 14 * len(ANSWERS)) + (14,) * len(ANSWERS)
 PERSON_LABELS = {"form_code": f"{FORM_CODE}: ", "name": "Họ và tên: ", "address": "Địa chỉ: ",
                  "phone": "Số điện thoại: ", "field": "Lĩnh vực: ", "procedure": "Thủ tục hành chính: "}
 _BLANK = "……………………………"
@@ -120,7 +124,7 @@ def _groups(settings: Settings, people: list[SampledPerson]) -> list[_Group]:
 def _base_document():
     """A blank A4 portrait document on the Decree 30 base: Times New Roman 13 pt, 1.05 lines, margins 15 mm
     (top, bottom, right) and 20 mm (left) to fit a form on a page."""
-    doc = dw.new_document(size_pt=13, margins_mm=(15, 15, 20, 15), line_spacing=1.05)
+    doc = dw.new_document(size_pt=13, margins_mm=MARGINS_MM, line_spacing=1.05)
     doc.core_properties.author, doc.core_properties.title = "cchc", TITLE.capitalize()
     return doc
 
@@ -151,17 +155,13 @@ def _prototype(settings: Settings, questions: QuestionSet) -> list[str]:
     """One form built with python-docx, as XML cut around the ``{field}`` runs where each person's details go
     (:func:`docx_xml.split_fields`)."""
     doc = _base_document()
-    head = _table(doc, (80, 95))
-    issuer = _clean(settings.authority.issuing_body).upper()
-    split = re.match(r"^(\S+ BAN NHÂN DÂN) (.+)$", issuer)  # "ỦY BAN NHÂN DÂN" above "HUYỆN VĨNH TƯỜNG"
-    for i, line in enumerate(split.groups() if split else (issuer,)):
-        _para(head.cell(0, 0), [(line, "b")], size=12, align=_CENTER, first=i == 0)
-    _para(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b")], size=12, align=_CENTER, first=True)
-    _para(head.cell(0, 1), [("Độc lập - Tự do - Hạnh phúc", "bu")], align=_CENTER)
-    _para(doc, [(TITLE, "b")], size=14, align=_CENTER, before=12)
-    _para(doc, [("Về việc giải quyết thủ tục hành chính tại Bộ phận một cửa ", "b"), ("{unit}", "b"),
-                (f" năm {settings.year}", "b")], align=_CENTER, after=8)
-    box = _table(doc, (175,), borders=True).cell(0, 0)
+    auth = settings.authority  # the body that runs the survey issues the form (NĐ 30 header, ô 1-2)
+    d30.append(doc, d30.header([_clean(auth.issuing_body).upper()],
+                               parent=[_clean(auth.parent_body).upper()] if auth.parent_body else []))
+    d30.append(doc, d30.title(TITLE, ["Về việc giải quyết thủ tục hành chính tại Bộ phận một cửa ", "{unit}",
+                                      f" năm {settings.year}"], before=12, after=6, summary_pt=13,
+                              within_mm=TEXT_MM))
+    box = _table(doc, (TEXT_MM,), borders=True).cell(0, 0)
     for i, (key, label) in enumerate(PERSON_LABELS.items()):
         _para(box, [(label, "b"), ("{%s}" % key, "" if i else "b")], size=12, before=0 if i else 2,
               after=2 if i == len(PERSON_LABELS) - 1 else 0, first=i == 0)

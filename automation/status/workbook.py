@@ -18,6 +18,7 @@ from automation import clock, files
 from automation.formats.excel import put_text
 from automation.config import Settings
 from automation.ledger.db import LEDGER_NAME, Ledger
+from automation.problems import Severity
 from automation.ledger.records import (EVIDENCE, KIND_DEADLINES, KIND_NAMES, REPORT, RESPONDENT_LIST,
                                        WORKBOOK, Submission)
 from automation.vntext import number_format
@@ -25,6 +26,8 @@ from automation.vntext import number_format
 STATUS_FOLDER = ("outbox", "trang-thai")
 SHEET_UNITS = "TrangThai"
 SHEET_SUMMARY = "TongHop"
+SHEET_PROBLEMS = "VanDe"
+PROBLEM_HEADERS = ("Mã đơn vị", "Đơn vị", "Loại hồ sơ", "Tệp", "Mức độ", "Nội dung", "Mã lỗi")
 EXPECTED_KINDS = (RESPONDENT_LIST, WORKBOOK, REPORT, EVIDENCE)
 KIND_LABELS = {RESPONDENT_LIST: "Danh sách", WORKBOOK: "Biểu tự chấm", REPORT: "Báo cáo", EVIDENCE: "Tài liệu KC"}
 KIND_SUBCOLUMNS = ("đã nhận", "ngày", "lần gửi", "đúng hạn", "kết luận", "lỗi")
@@ -92,13 +95,22 @@ class KindState:
     def accepted(self) -> bool:
         return self.received and self.verdict in ACCEPTED
 
+    def problem_rows(self) -> list[tuple[str, str, str, str]]:
+        """(file, severity in words, message, code) of every problem of the current files."""
+        return [(Path(s.original_name).name, _severity_word(p.get("severity")), p.get("message", ""), p.get("code", ""))
+                for s in self.subs for p in s.problems]
+
     def problems_text(self) -> str:
-        lines = []
-        for s in self.subs:
-            prefix = f"{Path(s.original_name).name}: " if self.kind == EVIDENCE else ""
-            for p in s.problems:
-                lines.append(f"{prefix}{p.get('code', '')}: {p.get('message', '')}")
-        return nfc("\n".join(lines))
+        """The problems in words for the office (the codes are in the problems sheet, a column of their own)."""
+        return nfc("\n".join(f"{name}: {message}" if self.kind == EVIDENCE else message
+                              for name, _sev, message, _code in self.problem_rows()))
+
+
+def _severity_word(severity: str | None) -> str:
+    try:
+        return Severity(severity).label
+    except ValueError:
+        return ""
 
 
 @dataclass
@@ -312,9 +324,36 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
     for c, w in enumerate((60, 26, 18, 10, 10, 10), start=1):
         sm.column_dimensions[get_column_letter(c)].width = w
 
+    _problems_sheet(wb, units, head_font, head_fill, wrap)
     wb.properties.title = nfc(f"Tình hình tiếp nhận hồ sơ Chỉ số CCHC năm {settings.year}")
     wb.properties.creator = "cchc"
     if ledger is None:
         return files.atomic_save(path, wb.save)
     recorded, record = ledger.outputs.keeper(Path(settings.workspace))
     return files.save_editable(path, wb.save, recorded, record).path
+
+
+def _problems_sheet(wb, units: list[UnitStatus], head_font, head_fill, wrap) -> None:
+    """One row per problem of a current file: the unit, the kind, the file, the severity and the message in
+    words, the stable code in its own column (what the office quotes when it asks for help)."""
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    ws = wb.create_sheet(SHEET_PROBLEMS)
+    for c, h in enumerate(PROBLEM_HEADERS, start=1):
+        cell = ws.cell(1, c)
+        put_text(cell, h)
+        cell.font, cell.fill = head_font, head_fill
+    r = 1
+    for u in units:
+        for k in EXPECTED_KINDS:
+            for name, severity, message, code in u.kinds[k].problem_rows():
+                r += 1
+                for c, value in enumerate((u.code, u.name, KIND_LABELS[k], name, severity, message, code), start=1):
+                    put_text(ws.cell(r, c), nfc(str(value)))
+                ws.cell(r, 1).number_format = "@"
+                ws.cell(r, 6).alignment = wrap
+    ws.freeze_panes = "A2"
+    for c, w in enumerate((10, 22, 16, 30, 10, 70, 24), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    if r > 1:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(PROBLEM_HEADERS))}{r}"

@@ -18,7 +18,7 @@ def _run(args, capsys):
 
 def test_usage_errors_are_vietnamese(capsys):
     for args, text in ((["nope"], "Không có lệnh “nope”"), (["check", "--bad", "x"], "Không có tùy chọn “--bad”"),
-                       (["generate", "foo"], "chọn một trong plan, notices"), (["init"], "Thiếu THƯ_MỤC")):
+                       (["generate", "foo"], "chọn một trong: plan, notices"), (["init"], "Thiếu tham số THƯ_MỤC")):
         with pytest.raises(SystemExit) as exc:
             main(args)
         err = capsys.readouterr().err
@@ -26,13 +26,40 @@ def test_usage_errors_are_vietnamese(capsys):
 
 
 def test_click_errors_are_told_by_their_class(capsys):
-    for args, text in ((["chek"], "Không có lệnh “chek” (có phải “check”?); xem “cchc --help”."),
-                       (["survey", "sampel"], "Không có lệnh “sampel” (có phải “sample”?)"),
-                       (["init", "a", "b"], "Thừa tham số: b;"), (["submissions", "x", "y"], "Thừa tham số: x y;"),
-                       (["status", "-w"], "Sai cách dùng lệnh (")):
+    for args, text in ((["chek"], "Không có lệnh “chek”. Có phải ý bạn là “check”? Xem “cchc --help”."),
+                       (["survey", "sampel"], "Không có lệnh “sampel” trong nhóm “cchc survey”. Có phải ý bạn là "
+                                              "“sample”? Xem “cchc survey --help”."),
+                       (["check", "--jsn", "x"], "Không có tùy chọn “--jsn”. Có phải ý bạn là “--json”?"),
+                       (["init", "a", "b"], "Thừa tham số “b”."), (["submissions", "x", "y"], "Thừa tham số “x” “y”."),
+                       (["status", "-w"], "Tùy chọn “-w” cần một giá trị ngay sau nó (THƯ_MỤC). Xem “cchc status "
+                                          "--help”."),
+                       (["check", "--json=1", "x"], "Tùy chọn “--json” không nhận giá trị"),
+                       (["generate", "plam"], "“plam” không phải LOẠI hợp lệ; chọn một trong: plan, notices, report, "
+                                              "decision, all. Có phải ý bạn là “plan”?"),
+                       (["survey", "sample", "--per-unit", "0"], "--per-unit cần số nguyên từ 1 trở lên, không dùng "
+                                                                 "được “0”."),
+                       (["survey", "sample", "--seed", "x1"], "--seed cần số nguyên, “x1” không phải số nguyên.")):
         code, _, err = _run(args, capsys)
         assert code == 2 and err.startswith("Lỗi [usage.bad_argument]: ") and text in err, err
-        assert "Did you mean" not in err and "Traceback" not in err
+        assert "Did you mean" not in err and "Traceback" not in err and "'" not in err
+
+
+def test_a_path_option_says_what_is_wrong_with_the_path(capsys, tmp_path):
+    (tmp_path / "f.txt").write_text("x", encoding="utf-8")
+    code, _, err = _run(["status", "-w", str(tmp_path / "f.txt")], capsys)
+    assert code == 2 and f"“{tmp_path / 'f.txt'}” là tệp, --workspace cần thư mục." in err
+    code, _, err = _run(["convert", "x.doc", "-o", str(tmp_path)], capsys)
+    assert code == 2 and f"“{tmp_path}” là thư mục, --output cần tệp." in err
+
+
+def test_a_question_is_answered_in_vietnamese(monkeypatch, capsys):
+    from automation.cli import vi
+    answers = iter(["maybe", "c"])
+    monkeypatch.setattr("click.prompt", lambda *a, **k: next(answers))
+    assert vi.confirm("Dựng lại?") is True
+    assert capsys.readouterr().err == "Hãy trả lời c (có) hoặc k (không).\n"
+    monkeypatch.setattr("click.prompt", lambda *a, **k: "")
+    assert vi.confirm("Dựng lại?") is False
 
 
 def test_a_group_without_its_command_shows_its_help(capsys):

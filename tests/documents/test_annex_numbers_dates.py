@@ -200,7 +200,7 @@ def test_decimals_and_plan_date_keys_are_checked():
     settings = parse_settings(data)
     assert settings.documents.decimals == 2 and settings.documents.plan_date is None
     for bad, key, words in ((7, "decimals", "phải từ 0 đến 4"), ("2", "decimals", "số nguyên"),
-                            ("15/03/2021", "plan_date", "ngày (YYYY-MM-DD)")):
+                            ("15/03/2021", "plan_date", "cần ngày")):
         data["documents"][key] = bad
         with pytest.raises(ConfigError) as exc:
             parse_settings(data)

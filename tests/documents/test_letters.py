@@ -74,9 +74,10 @@ def test_rejected_letter_says_what_was_received_and_what_to_fix(tmp_path, settin
     path = write(tmp_path, settings, kim_xa, unicode_copy=tmp_path / "DS Kim Xa (Unicode).docx")
     text = text_of(path)
     paras = paragraphs(path)
-    assert "PHIẾU PHẢN HỒI" in paras
-    assert "Kết quả tiếp nhận và kiểm tra hồ sơ Chỉ số CCHC năm 2021" in paras
+    assert "PHIẾU PHẢN HỒI" not in paras  # a công văn: no type name, its summary under the number
+    assert "V/v kết quả tiếp nhận, kiểm tra hồ sơ Chỉ số CCHC năm 2021" in text
     assert "Kính gửi: Ủy ban nhân dân xã Kim Xá." in paras
+    assert "Phòng Nội vụ đã tiếp nhận hồ sơ của Ủy ban nhân dân xã Kim Xá như sau:" in paras
     assert "- Tên tệp: Kim Xa/DS Kim Xá.doc;" in paras
     assert "- Loại hồ sơ: danh sách người đã giao dịch TTHC (lần gửi thứ 2);" in paras
     assert ("- Thời điểm nhận: 09:15 ngày 25/10/2021, đúng hạn (hạn nộp: trước ngày 30/10/2021)."
@@ -106,23 +107,57 @@ def test_header_table_and_signature_block(tmp_path, settings, kim_xa):
     d = docx.Document(str(write(tmp_path, settings, kim_xa)))
     head, foot = d.tables[0], d.tables[-1]
     left, right = head.cell(0, 0).paragraphs, head.cell(0, 1).paragraphs
-    assert [p.text for p in left] == ["ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG", "PHÒNG NỘI VỤ"]
-    assert not left[0].runs[0].bold and left[1].runs[0].bold
-    assert [p.text for p in right] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
-    assert all(p.runs[0].bold for p in right)
+    # the standing office issues its own letters: the body above it (not bold), the office, then its rule
+    assert [p.text for p in left] == ["ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG", "PHÒNG NỘI VỤ", ""]
+    assert not left[0].runs[0].bold and left[1].runs[0].bold and left[1].runs[0].font.size == Pt(13)
+    assert [p.text for p in right] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", ""]
+    assert all(p.runs[0].bold for p in right[:2]) and not right[1].runs[0].underline
+    for rule in (left[-1], right[-1]):
+        assert rule._p.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:top')}").get(qn("w:val")) == "single"
+    number, summary = head.cell(1, 0).paragraphs
+    assert number.text == "Số:       /NV" and number.runs[0].font.size == Pt(13)
+    assert summary.text == "V/v kết quả tiếp nhận, kiểm tra hồ sơ Chỉ số CCHC năm 2021"
+    assert summary.runs[0].font.size == Pt(12) and not summary.runs[0].bold
     [date] = head.cell(1, 1).paragraphs
     assert date.text == "Vĩnh Tường, ngày 26 tháng 10 năm 2021" and date.runs[0].italic
-    borders = head._tbl.tblPr.find(qn("w:tblBorders"))
-    assert {e.get(qn("w:val")) for e in borders} == {"nil"}
 
     nhan = foot.cell(0, 0).paragraphs
     assert [p.text for p in nhan] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT."]
     assert nhan[0].runs[0].bold and nhan[0].runs[0].italic and nhan[0].runs[0].font.size == Pt(12)
     assert all(p.runs[0].font.size == Pt(11) for p in nhan[1:])
-    [sign] = foot.cell(0, 1).paragraphs
-    assert sign.text == "PHÒNG NỘI VỤ" and sign.runs[0].bold
-    title = next(p for p in d.paragraphs if p.text == "PHIẾU PHẢN HỒI")
-    assert title.runs[0].bold and title.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    sign = [p.text for p in foot.cell(0, 1).paragraphs]
+    assert sign == ["TRƯỞNG PHÒNG", "", "", "", "", ""]  # the head of the office, room to sign; no name set
+    assert foot.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    closing = d.paragraphs[-2]
+    assert closing.text.endswith("./.") and closing.paragraph_format.keep_with_next
+
+
+def test_the_signer_follows_the_settings(tmp_path, settings, kim_xa):
+    import dataclasses  # noqa: PLC0415
+
+    s = dataclasses.replace(settings, documents=dataclasses.replace(
+        settings.documents, authority_line="", signer_title="Chủ tịch", signer_name="Nguyễn Văn A",
+        office_abbreviation="VP", letter_signer_title=""),  # "": the issuing body's letter, the drafts' signer
+        authority=dataclasses.replace(settings.authority, parent_body="UBND tỉnh Phú Thọ"))
+    d = docx.Document(str(write(tmp_path, s, kim_xa)))
+    head, foot = d.tables[0], d.tables[-1]
+    parent, body = head.cell(0, 0).paragraphs[:2]
+    assert (parent.text, body.text) == ("UBND TỈNH PHÚ THỌ", "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG")
+    assert not parent.runs[0].bold and body.runs[0].bold
+    assert head.cell(1, 0).paragraphs[0].text == "Số:       /UBND-VP"
+    assert [p.text for p in foot.cell(0, 1).paragraphs if p.text] == ["CHỦ TỊCH", "Nguyễn Văn A"]
+    assert foot.cell(0, 0).paragraphs[-1].text == "- Lưu: VT, VP."
+    assert "UBND huyện (qua Phòng Nội vụ) đã tiếp nhận hồ sơ" in "\n".join(p.text for p in d.paragraphs)
+
+
+def test_the_office_signer_follows_the_settings(tmp_path, settings, kim_xa):
+    import dataclasses  # noqa: PLC0415
+
+    s = dataclasses.replace(settings, documents=dataclasses.replace(
+        settings.documents, letter_signer_title="KT. Trưởng phòng\nPhó Trưởng phòng", letter_signer_name="Lê Văn Minh"))
+    foot = docx.Document(str(write(tmp_path, s, kim_xa))).tables[-1]
+    assert [p.text for p in foot.cell(0, 1).paragraphs if p.text] == ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG",
+                                                                      "Lê Văn Minh"]
 
 
 def test_late_accepted_workbook_has_no_table_and_no_request(tmp_path, settings, kim_xa):
@@ -290,8 +325,9 @@ def test_libreoffice_renders_the_vietnamese_text_in_order(tmp_path, settings, ki
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
                           timeout=60).stdout.decode("utf-8")
     text = " ".join(unicodedata.normalize("NFC", text).split())
-    order = ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHIẾU PHẢN HỒI",
-             "Kính gửi: Ủy ban nhân dân xã Kim Xá", "KHÔNG ĐẠT", "Thiếu họ và tên.", "Nơi nhận:"]
+    order = ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "/NV",
+             "Kính gửi: Ủy ban nhân dân xã Kim Xá", "KHÔNG ĐẠT", "Thiếu họ và tên.", "Nơi nhận:",
+             "TRƯỞNG PHÒNG"]
     positions = [text.find(s) for s in order]
     assert -1 not in positions, [s for s, p in zip(order, positions) if p == -1]
     assert positions == sorted(positions)

@@ -106,8 +106,8 @@ def test_each_form_names_its_person(kim_xa_doc, people):
                          f"Số điện thoại: {person.phone or '……………………………'}", f"Lĩnh vực: {person.field}",
                          f"Thủ tục hành chính: {person.procedure}"]
     header = kim_xa_doc.tables[0]
-    assert header.cell(0, 0).text == "ỦY BAN NHÂN DÂN\nHUYỆN VĨNH TƯỜNG"
-    assert header.cell(0, 1).text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    assert header.cell(0, 0).text == "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG\n"  # and the rule under it
+    assert header.cell(0, 1).text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
 
 
 def test_answer_table_has_the_scale_as_columns_and_a_row_per_question(kim_xa_doc, questions):

@@ -13,7 +13,7 @@ from automation.config import load_settings
 from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.problems import CATALOG
 from automation.scoring.framework import load_framework
-from automation.status.workbook import KIND_LABELS, SHEET_UNITS, WORKBOOK
+from automation.status.workbook import KIND_LABELS, SHEET_PROBLEMS, SHEET_UNITS, WORKBOOK
 from tests.builders import self_assessment_workbook
 
 
@@ -47,4 +47,6 @@ def test_a_workbook_rejected_for_missing_evidence_gets_a_letter_and_shows_in_the
     row = next([c.value for c in r] for r in sheet.iter_rows(min_row=2) if r[0].value == "09079")
     label = KIND_LABELS[WORKBOOK]
     assert row[heads.index(f"{label}: kết luận")] == "Không đạt"
-    assert row[heads.index(f"{label}: lỗi")].startswith("score.evidence_missing: Tiêu chí")
+    assert row[heads.index(f"{label}: lỗi")].startswith(f"Tiêu chí {first.code} tự chấm")
+    [problem_row] = [r for r in wb[SHEET_PROBLEMS].iter_rows(min_row=2, values_only=True) if r[0] == "09079"]
+    assert problem_row[4:] == ("Lỗi", sub.problems[0]["message"], "score.evidence_missing")

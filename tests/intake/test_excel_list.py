@@ -76,7 +76,7 @@ def test_excel_lists_are_lists_with_letters_and_count_as_received(fast_ws, tmp_p
     for code in (KIM_XA, YEN_BINH):
         lst = rows[code][2:2 + len(KIND_SUBCOLUMNS)]
         assert lst[0] == "Có" and lst[2] == 1 and lst[4] == "Không đạt"
-        assert lst[5].startswith("list.not_word: Danh sách phải lập bằng tệp Word")
+        assert lst[5].startswith("Danh sách phải lập bằng tệp Word")
     assert rows["09142"][2] == "Chưa"
     summary = [[c.value for c in row] for row in wb[SHEET_SUMMARY].iter_rows()]
     lists = next(r for r in summary if r[0] and str(r[0]).startswith("Danh sách"))

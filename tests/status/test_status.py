@@ -7,6 +7,7 @@ import email
 import email.policy
 import io
 import socket
+from pathlib import Path
 from decimal import Decimal
 
 import openpyxl
@@ -19,7 +20,7 @@ from automation.app import process_inbox as process_once
 from automation.mail import MailSettings, send, write_eml
 from automation.status import message as status_message
 from automation.status.message import EML_PREFIX, build_message, summary_lines
-from automation.status.workbook import (EXPECTED_KINDS, KIND_SUBCOLUMNS, SHEET_SUMMARY, SHEET_UNITS, put_text,
+from automation.status.workbook import (EXPECTED_KINDS, KIND_SUBCOLUMNS, SHEET_PROBLEMS, SHEET_SUMMARY, SHEET_UNITS, put_text,
                                         unit_headers)
 from automation.app import write_status
 from tests.builders import list_document, person_rows
@@ -80,8 +81,8 @@ def _check_rows_match_ledger(ws, path) -> None:
         assert lst[2] == sub.version
         assert lst[3] == ("Đúng hạn" if sub.on_time else "Quá hạn")
         assert lst[4] == verdicts[sub.verdict]
-        expected = "\n".join(f"{p['code']}: {p['message']}" for p in sub.problems) or None
-        assert lst[5] == expected
+        expected = "\n".join(p["message"] for p in sub.problems) or None
+        assert lst[5] == expected  # in words; the codes are in the problems sheet
         # nothing else arrived: the other kinds read "Chưa"
         for i in range(1, len(EXPECTED_KINDS)):
             assert row[2 + i * len(KIND_SUBCOLUMNS)] == "Chưa"
@@ -96,6 +97,19 @@ def test_status_rows_match_the_ledger(ws):
     assert path == ws / "outbox" / "trang-thai" / "trang-thai-2021-11-03.xlsx"
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".~")]  # no temporary file left
     _check_rows_match_ledger(ws, path)
+
+
+def test_the_problems_sheet_has_the_words_and_the_code_apart(ws):
+    current = _current(ws)
+    path = write_status(load_settings(ws), TODAY)
+    sheet = openpyxl.load_workbook(path)[SHEET_PROBLEMS]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Mã đơn vị", "Đơn vị", "Loại hồ sơ", "Tệp", "Mức độ", "Nội dung", "Mã lỗi")
+    expected = [(YEN_BINH, {"error": "Lỗi", "warning": "Cảnh báo"}[p["severity"]], p["message"], p["code"])
+                for p in current[YEN_BINH].problems]
+    got = [(r[0], r[4], r[5], r[6]) for r in rows[1:] if r[0] == YEN_BINH]
+    assert got == expected and all(r[6] and "[" not in r[5] and not r[5].startswith(r[6]) for r in rows[1:])
+    assert {r[3] for r in rows[1:] if r[0] == YEN_BINH} == {Path(current[YEN_BINH].original_name).name}
 
 
 def test_summary_sheet_counts_and_deadlines(ws):
@@ -149,7 +163,9 @@ def test_commune_text_starting_with_equals_stays_text(ws, tmp_path):
     col = unit_headers().index("Danh sách: lỗi") + 1
     row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == YEN_BINH)
     cell = sheet.cell(row, col)
-    assert cell.data_type == "s" and cell.value == '=1+1: =HYPERLINK("http://x.invalid","bấm")'
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x.invalid","bấm")'
+    code = next(r for r in openpyxl.load_workbook(path)[SHEET_PROBLEMS].iter_rows(min_row=2) if r[0].value == YEN_BINH)
+    assert code[6].data_type == "s" and code[6].value == "=1+1"
     # and a bare "=" text on its own
     wb = openpyxl.Workbook()
     put_text(wb.active["A1"], "=SUM(A2:A3)")
@@ -276,7 +292,7 @@ def test_mail_arrives_with_subject_body_and_attachment(ws, smtp_server):
     data = att.get_content()
     assert data == path.read_bytes()
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == [SHEET_UNITS, SHEET_SUMMARY]
+    assert wb.sheetnames == [SHEET_UNITS, SHEET_SUMMARY, SHEET_PROBLEMS]
     saved = ws / "received.xlsx"
     saved.write_bytes(data)
     _check_rows_match_ledger(ws, saved)
