@@ -12,6 +12,7 @@ is dated by ``[documents] plan_date`` or left blank for the registry.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class Draft:
     kept_reason: str | None = None  # why it was kept: EDITED, OPEN, SENT or NOT_OURS (Vietnamese wording)
     pdf_error: str | None = None  # why the PDF could not be made (pdf is None then)
     held_by: tuple[str, ...] = ()  # the results not final that keep it a DỰ THẢO: "Xã Kim Xá (Tạm tính)"
-    dated: object = None  # the date on the document (datetime.date), None when left blank
+    dated: dt.date | None = None  # the date on the document, None when left blank
 
     def problems(self) -> list[Problem]:
         """What to tell staff about this draft (a kept edited file is a warning, not an error)."""
@@ -119,7 +120,7 @@ class _Job:
     template: str
     context: dict
     filename: str
-    dated: object = None  # the date on the document; None: the plan's, from the configuration or blank
+    dated: dt.date | None = None  # the date on the document; the plan's: from the configuration, or None (blank)
 
 
 def _jobs(settings: Settings, what: str, table, submissions: list, draft: bool, dated,
@@ -195,9 +196,8 @@ def generate(settings: Settings, what: str, *, table, ledger: Ledger, pdf: bool 
         d = write_draft(settings, j.kind, j.unit_code, j.template, j.context, j.filename, final=not draft,
                         ledger=ledger)
         d.dated, d.held_by = j.dated, held if j.kind == "decision" else ()
-        if j.kind != "plan":
-            ledger.drafts.keep_date(j.kind, j.unit_code, j.dated, replace=today)
         drafts.append(d)
+    ledger.drafts.keep_dates([(j.kind, j.unit_code, j.dated) for j in jobs if j.kind != "plan"], replace=today)
     if pdf and drafts:
         export_pdfs(settings, drafts)
     return drafts

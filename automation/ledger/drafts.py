@@ -43,13 +43,13 @@ class Drafts:
                               (kind, unit_code or "")).fetchone()
         return dt.date.fromisoformat(row[0]) if row else None
 
-    def keep_date(self, kind: str, unit_code: str | None, day: dt.date, *, replace: bool = False) -> None:
-        """Remember ``day`` as the document's date: only the first time, unless ``replace`` (staff asked for
-        today's date)."""
+    def keep_dates(self, dates: list[tuple[str, str | None, dt.date]], *, replace: bool = False) -> None:
+        """Remember each (kind, unit_code, day) as that document's date, in one transaction: only the first
+        time, unless ``replace`` (staff asked for today's date)."""
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         with self.ledger.transaction() as db:
-            db.execute(f"{verb} INTO draft_dates (kind, unit_code, first_drafted) VALUES (?, ?, ?)",
-                       (kind, unit_code or "", day.isoformat()))
+            db.executemany(f"{verb} INTO draft_dates (kind, unit_code, first_drafted) VALUES (?, ?, ?)",
+                           [(kind, unit_code or "", day.isoformat()) for kind, unit_code, day in dates])
 
     def ready_to_send(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT id, kind, unit_code, path, sha256 FROM drafts "
