@@ -331,15 +331,15 @@ def import_survey(settings: Settings, path: Path):
 
 # --- documents and status ------------------------------------------------------------------------------
 
-def generate(settings: Settings, what: str, *, pdf: bool = False, table=None) -> list:
+def generate(settings: Settings, what: str, *, pdf: bool = False, table=None, today: bool = False) -> list:
     """`cchc generate`: the drafts from the appraisal table (computed once; the Excel button passes the open
-    workbook's)."""
+    workbook's); ``today``: date them today instead of the day each was first drafted."""
     from automation.documents.generate import generate as write_drafts  # noqa: PLC0415
 
     ws = _ws(settings)
     with open_ledger(ws.ledger_path) as ledger:
         table = table if table is not None else appraisal_table(ws, ledger)
-        return write_drafts(settings, what, table=table, ledger=ledger, pdf=pdf)
+        return write_drafts(settings, what, table=table, ledger=ledger, pdf=pdf, today=today)
 
 
 def write_status(settings: Settings, today: dt.date | None = None) -> Path:
@@ -394,7 +394,7 @@ def import_previous(settings: Settings, path: Path) -> tuple[int, dict]:
         table = current_table(ws, ledger)
     results = table.results if table is not None else []
     counts: dict[str, int] = {}
-    for c in compare(settings.units, results, rows).values():
+    for c in compare(settings.units, results, rows, settings.documents.decimals).values():
         key = "so sánh được" if c.comparable else c.index
         counts[key] = counts.get(key, 0) + 1
     return len(rows), counts

@@ -168,7 +168,7 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
         numbers={k: dc.text(f"{k}_number", "", allow_empty=True) for k in doc_kinds},
         recipients=recipients, legal_basis=_text_list(dc, "legal_basis"),
         letter_signer_title=dc.get("letter_signer_title", str, "TRƯỞNG PHÒNG").strip(),
-        letter_signer_name=dc.text("letter_signer_name", "", allow_empty=True))
+        letter_signer_name=dc.text("letter_signer_name", "", allow_empty=True), **_document_style(dc))
     dc.finish()
 
     ml = root.table("mail")
@@ -195,6 +195,12 @@ def parse_settings(data: dict, workspace: Path | None = None) -> Settings:
     return Settings(year=year, authority=authority, deadlines=deadlines, list_rules=rules, limits=limits,
                     inbox=inbox, documents=documents, mail=mail, units=UnitRegistry(units), workspace=workspace,
                     self_assessment=self_assessment, ranking=ranking)
+
+
+def _document_style(dc: "_Reader") -> dict:
+    """``[documents] decimals`` (of every score and index shown) and ``plan_date`` (blank: the registry's)."""
+    return {"decimals": dc.get("decimals", int, 2, lambda v: None if 0 <= v <= 4 else "phải từ 0 đến 4"),
+            "plan_date": dc.get("plan_date", dt.date, None)}
 
 
 def _text_list(r: "_Reader", name: str) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from automation.problems import Problem, Severity
+from automation.vntext import number
 
 VERDICTS = {"accepted": "ĐẠT", "accepted_with_warnings": "ĐẠT (có cảnh báo)", "rejected": "KHÔNG ĐẠT"}
 KINDS = {"respondent_list": "danh sách người đã giao dịch TTHC", "document": "văn bản Word",
@@ -111,7 +112,8 @@ def describe_survey(summary, settings) -> list[str]:
     for code, us in sorted(summary.units.items()):
         unit = settings.units.by_code(code)
         lines.append(f"{unit.full_name if unit else code}: {us.responded}/{us.sampled} phiếu có trả lời "
-                     f"({float(us.response_rate) * 100:.0f}%), điểm điều tra XHH {us.points}.")
+                     f"({float(us.response_rate) * 100:.0f}%), điểm điều tra XHH "
+                     f"{number(us.points, settings.documents.decimals)}.")
     if summary.appraisal:
         lines.append(f"Đã cập nhật bảng thẩm định: {summary.appraisal}")
     return lines
@@ -119,4 +121,10 @@ def describe_survey(summary, settings) -> list[str]:
 
 def drafts_state(final: bool) -> str:
     """Whether a set of drafts may go for signature."""
-    return "sẵn sàng trình ký" if final else "DỰ THẢO: còn đơn vị tạm tính"
+    return "sẵn sàng trình ký" if final else "DỰ THẢO: còn đơn vị chưa có kết quả chính thức"
+
+
+def held_decision(held: tuple[str, ...] | list[str]) -> str:
+    """Why the decision is still a draft: "Quyết định còn là DỰ THẢO vì 2 đơn vị chưa chính thức: Xã A (Tạm
+    tính), Xã B (Chưa có điều tra XHH)."""
+    return f"Quyết định còn là DỰ THẢO vì {len(held)} đơn vị chưa chính thức: {', '.join(held)}."

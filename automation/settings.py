@@ -87,6 +87,8 @@ class Documents:
     # signed as the drafts are
     letter_signer_title: str = "TRƯỞNG PHÒNG"
     letter_signer_name: str = ""
+    decimals: int = 2  # decimals of every score and index shown to readers (documents, workbooks, mail)
+    plan_date: dt.date | None = None  # the plan's date; None: left blank for the registry ("ngày   tháng   năm")
 
 
 @dataclass(frozen=True)

@@ -88,3 +88,29 @@ def collation_key(text: str) -> tuple:
         primary.append(-1)  # word boundary sorts first: "An" before "An Tường"
         secondary.append(_TONE_ORDER[tone])
     return tuple(primary), tuple(secondary)
+
+
+# --- numbers shown to readers ---------------------------------------------------------------------
+
+DECIMALS = 2  # the default of ``[documents] decimals``
+
+
+def number(value, decimals: int = DECIMALS) -> str:
+    """A score or an index as every output writes it: a decimal comma and always ``decimals`` decimals
+    ("87,60", "1,50", "-2,00"), half up; text typed instead of a number is shown as typed, None is empty."""
+    from decimal import ROUND_HALF_UP, Decimal  # noqa: PLC0415
+
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float)):
+        return str(value)
+    d = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    text = f"{d.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP):f}"
+    if text.startswith("-") and not text.strip("-0."):  # -0,00 is 0,00
+        text = text[1:]
+    return text.replace(".", ",")
+
+
+def number_format(decimals: int = DECIMALS) -> str:
+    """The spreadsheet number format of the same style: "0.00" (Excel shows it with the reader's comma)."""
+    return "0." + "0" * decimals if decimals else "0"

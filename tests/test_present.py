@@ -20,7 +20,7 @@ def test_one_way_to_print_a_problem():
 def test_labels():
     assert present.VERDICTS["accepted_with_warnings"] == "ĐẠT (có cảnh báo)"
     assert present.STATUSES["quarantined"] == "cách ly" and present.WEEKDAYS[5] == "thứ Sáu"
-    assert present.drafts_state(False) == "DỰ THẢO: còn đơn vị tạm tính"
+    assert present.drafts_state(False) == "DỰ THẢO: còn đơn vị chưa có kết quả chính thức"
 
 
 def test_the_submissions_listing_has_one_column_per_fact():

@@ -439,7 +439,7 @@ def decision() -> Builder:
     sec = b.doc.add_section(WD_SECTION.NEW_PAGE)
     dw.page_numbers(sec, size_pt=13, restart=True)
     b.par("Phụ lục", align="center", bold=True, indent=False, after=0)
-    b.par("CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ nam }} CỦA CÁC XÃ, THỊ TRẤN", align="center", bold=True, indent=False,
+    b.par("CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {{ nam }} CỦA CÁC {{ loai_don_vi|upper }}", align="center", bold=True, indent=False,
           after=0)
     b.par("TRÊN ĐỊA BÀN {{ dia_ban|upper }}", align="center", bold=True, indent=False, after=0)
     b.par("~~({{ kem_theo }})~~", align="center", indent=False, after=2)
@@ -448,15 +448,21 @@ def decision() -> Builder:
     b.tag("{%p if g.ten %}")
     b.par("**{{ g.ten|upper }}** ({{ g.so_don_vi }} đơn vị)", align="center", indent=False, before=6)
     b.tag("{%p endif %}")
+    # every result says what it is (published: a provisional index or one without the survey is marked)
     b.tag("{%p if co_xep_loai %}")
-    b.grid((2.2, 6.0, 2.8, 2.8, 2.7), ("Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)", "Xếp loại"),
+    b.grid((1.6, 4.4, 2.1, 2.3, 2.3, 3.8),
+           ("Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)", "Xếp loại", "Tình trạng kết quả"),
            "for r in g.ket_qua", [("{{ r.xep_hang }}", "center"), ("{{ r.don_vi }}", "left"),
                                   ("{{ r.tong_diem }}", "center"), ("{{ r.chi_so }}", "center"),
-                                  ("{{ r.xep_loai }}", "center")])
+                                  ("{{ r.xep_loai }}", "center"), ("{{ r.trang_thai }}", "center")])
     b.tag("{%p else %}")
-    b.grid((2.5, 7.0, 3.5, 3.5), ("Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)"),
+    b.grid((1.8, 5.4, 2.5, 2.8, 4.0), ("Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)", "Tình trạng kết quả"),
            "for r in g.ket_qua", [("{{ r.xep_hang }}", "center"), ("{{ r.don_vi }}", "left"),
-                                  ("{{ r.tong_diem }}", "center"), ("{{ r.chi_so }}", "center")])
+                                  ("{{ r.tong_diem }}", "center"), ("{{ r.chi_so }}", "center"),
+                                  ("{{ r.trang_thai }}", "center")])
+    b.tag("{%p endif %}")
+    b.tag("{%p if g.ghi_chu %}")
+    b.par("~~Ghi chú: {{ g.ghi_chu }}~~", after=12)
     b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
     _comparison_table(b)

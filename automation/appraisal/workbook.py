@@ -13,6 +13,7 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
+from automation import vntext
 from automation.appraisal.reading import read_workbook  # noqa: F401 (read here, written below)
 from automation.config import Settings
 from automation.files import atomic_save, open_in_office
@@ -70,7 +71,7 @@ def _skeleton(table: Table, framework: Framework, settings: Settings) -> tuple[b
     wb.set_vba_name("ThisWorkbook")
     wb.add_vba_project(str(VBA_PROJECT))
     wb.set_properties({"title": f"Thẩm định Chỉ số CCHC năm {settings.year}", "author": "cchc"})
-    formats = _formats(wb)
+    formats = _formats(wb, settings.documents.decimals)
     _write_tham_dinh(wb, formats, len(table.rows), framework)
     _print_tham_dinh(wb.get_worksheet_by_name(THAM_DINH), table, settings)
     _write_tong_hop(wb, formats, table, framework, settings)
@@ -120,15 +121,16 @@ def _tham_dinh_rows(table: Table, st: dict[str, int]) -> tuple[list[bytes], list
     return rows, links
 
 
-def _formats(wb) -> dict:
+def _formats(wb, decimals: int = 2) -> dict:
     base = {"font_name": "Times New Roman", "font_size": 12, "valign": "top"}
+    score = vntext.number_format(decimals)  # scores and indexes as numbers, in the documents' style ("0.00")
     return {
         "head": wb.add_format({**base, "bold": True, "text_wrap": True, "bg_color": "#DDEBF7", "border": 1,
                                "align": "center", "valign": "vcenter"}),
         "text": wb.add_format({**base, "text_wrap": True, "border": 1}),
         "code": wb.add_format({**base, "border": 1, "num_format": "@"}),
-        "num": wb.add_format({**base, "border": 1, "num_format": "0.00"}),
-        "input": wb.add_format({**base, "border": 1, "num_format": "0.00", "bg_color": "#FFF2CC", "locked": False}),
+        "num": wb.add_format({**base, "border": 1, "num_format": score}),
+        "input": wb.add_format({**base, "border": 1, "num_format": score, "bg_color": "#FFF2CC", "locked": False}),
         "input_text": wb.add_format({**base, "border": 1, "text_wrap": True, "bg_color": "#FFF2CC", "locked": False}),
         "link": wb.add_format({**base, "border": 1, "font_color": "blue", "underline": 1, "text_wrap": True}),
         "note": wb.add_format({**base, "italic": True, "text_wrap": True}),

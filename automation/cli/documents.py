@@ -14,16 +14,21 @@ from automation.cli.vi import Command, Group, help_option
 @click.command("generate", cls=Command)
 @click.argument("what", type=click.Choice(["plan", "notices", "report", "decision", "all"]), metavar="LOẠI")
 @click.option("--pdf", is_flag=True, help="Xuất thêm bản PDF của mỗi dự thảo (LibreOffice).")
+@click.option("--today", is_flag=True,
+              help="Ghi ngày hôm nay vào thông báo, báo cáo, quyết định (mặc định: giữ ngày soạn dự thảo lần "
+                   "đầu; kế hoạch theo plan_date trong cchc.toml).")
 @workspace_option
 @help_option
-def generate_cmd(what: str, pdf: bool, workspace: Path | None) -> int:
+def generate_cmd(what: str, pdf: bool, today: bool, workspace: Path | None) -> int:
     """Soạn dự thảo: plan (kế hoạch), notices (thông báo), report (báo cáo), decision (quyết định), all."""
     from automation.app import generate  # noqa: PLC0415
     settings = workspace_settings(workspace)
-    drafts = generate(settings, what, pdf=pdf)
+    drafts = generate(settings, what, pdf=pdf, today=today)
     for d in drafts:
         for p in d.problems():
             click.echo(present.render(p, "note"))
+        if d.held_by:
+            click.echo(present.held_decision(d.held_by))
     final = all(d.final for d in drafts)
     click.echo(f"Đã soạn {len(drafts)} văn bản trong {settings.path('outbox', 'du-thao')} "
                f"({present.drafts_state(final)})"

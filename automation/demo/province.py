@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from automation.formats import docx_write as dw
+from automation.vntext import number
 
 
 def previous_results(settings, seed: int) -> str:
@@ -132,7 +133,7 @@ def group_lines(table, settings) -> list[str]:
     for group in groups:
         mine = [r for r in table.results if r.group == group]
         lines.append(f"  {group or 'Tất cả'} ({len(mine)} đơn vị):")
-        lines += [f"    Hạng {r.rank}/{r.group_size}: {r.name} – chỉ số {str(r.index).replace('.', ',')}%"
+        lines += [f"    Hạng {r.rank}/{r.group_size}: {r.name} – chỉ số {number(r.index, settings.documents.decimals)}%"
                   + (f", xếp loại {r.band}" if r.band else "") for r in mine[:3]]
     if settings.ranking.bands:
         bands = [b.name for b in settings.ranking.bands] + [""]

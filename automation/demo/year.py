@@ -20,8 +20,9 @@ from pathlib import Path
 
 from automation.config import Mail
 from automation.demo.lists import _fresh_workspace
-from automation.present import drafts_state, render
+from automation.present import drafts_state, held_decision, render
 from automation.problems import problem
+from automation.vntext import number
 
 SEED = 2021
 LATE_POSITION = -1  # the last unit's list arrives after the deadline (30/10)
@@ -255,6 +256,9 @@ def _run(directory: Path, settings, echo, dry_run: bool, province: bool = False)
     drafts = generate(settings, "all", pdf=False)
     final = all(d.final for d in drafts)
     echo(f"Đã soạn {len(drafts)} văn bản ({drafts_state(final)}).")
+    for d in drafts:
+        if d.held_by:
+            echo(held_decision(d.held_by))
 
     # 6. status workbook and mail
     step("6. Bảng trạng thái và thư báo cáo")
@@ -284,7 +288,8 @@ def _run(directory: Path, settings, echo, dry_run: bool, province: bool = False)
             echo(line)
     else:
         for r in table.results[:3]:
-            echo(f"  Hạng {r.rank}: {r.name} – chỉ số {str(r.index).replace('.', ',')}% ({_label(r.status)})")
+            index = number(r.index, settings.documents.decimals)
+            echo(f"  Hạng {r.rank}: {r.name} – chỉ số {index}% ({_label(r.status)})")
     names = ("Danh sách", "Biểu tự chấm", "Điều tra XHH", "Thẩm định") + (("Giải trình",) if province else ()) \
         + ("Văn bản", "Trạng thái, thư")
     echo("Thời gian: " + ", ".join(f"{n} {b - a:.1f} giây" for n, a, b in zip(names, steps, steps[1:]))

@@ -1,21 +1,26 @@
 """The data each document template receives: plain dicts and lists of strings, formatted for readers.
 
-Numbers take a decimal comma ("87,38"), dates are dd/mm/yyyy in the body and "ngày 05 tháng 01 năm 2022"
+Scores and indexes take a decimal comma and ``[documents] decimals`` decimals ("87,60", "1,50";
+:func:`automation.vntext.number`), dates are dd/mm/yyyy in the body and "ngày 05 tháng 01 năm 2022"
 on the date line (day below 10 and months 1-2 with a leading 0, as NĐ 30/2020 requires), document numbers
-below 10 a leading 0.  Every builder returns exactly :func:`supplied_variables` of its kind, so a template
-checked against that set renders under ``StrictUndefined``.
+below 10 a leading 0.  A document is dated the day given (the day it was first drafted, see
+:mod:`automation.documents.generate`); the plan by ``[documents] plan_date`` or, without it, blank for the
+registry to fill ("ngày     tháng     năm 2021").  Every builder returns exactly :func:`supplied_variables`
+of its kind, so a template checked against that set renders under ``StrictUndefined``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from automation.config import Settings
-from automation.ledger import records as m
+from automation.documents import tables
+from automation.documents.tables import day, lower_first as _lower_first
 from automation.problems import UsageError
 from automation.scoring.index import FINAL, PROVISIONAL, UnitResult
+from automation.vntext import DECIMALS, number
 
 TEMPLATES = {"plan": "ke-hoach.docx", "notice": "thong-bao.docx", "report": "bao-cao.docx",
              "decision": "quyet-dinh.docx"}
@@ -40,17 +45,6 @@ VARIABLES = {
 }
 # supplied for templates made before [ranking] groups (a workspace's own copies), the shipped ones use "nhom"
 LEGACY_VARIABLES = {"report": {"ket_qua"}, "decision": {"ket_qua"}}
-# index bands of the report's distribution (no official thresholds are known: plain 10-point bands)
-BANDS = ((Decimal(90), None, "Từ 90% trở lên"), (Decimal(80), Decimal(90), "Từ 80% đến dưới 90%"),
-         (Decimal(70), Decimal(80), "Từ 70% đến dưới 80%"), (None, Decimal(70), "Dưới 70%"))
-# the rows of the report's process table: (kind, wording, is a unit without one missing something?)
-PROCESS = ((m.RESPONDENT_LIST, "Danh sách tổ chức, cá nhân đã giao dịch TTHC", True),
-           (m.WORKBOOK, "Biểu tự đánh giá, chấm điểm", True), (m.REPORT, "Báo cáo tự đánh giá", True),
-           (m.EVIDENCE, "Tài liệu kiểm chứng bổ sung (nếu có)", False))
-_ACCEPTED = (m.ARCHIVED, m.SUPERSEDED)
-_CENT = Decimal("0.01")
-
-
 def supplied_variables(kind: str) -> set[str]:
     """The top-level names the builder of ``kind`` supplies (for ``cchc templates check``)."""
     if kind not in VARIABLES:
@@ -60,31 +54,25 @@ def supplied_variables(kind: str) -> set[str]:
 
 # --- formatting -----------------------------------------------------------------------------------
 
-def day(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
 def long_date(d: dt.date) -> str:
     """"ngày 05 tháng 01 năm 2022", "ngày 20 tháng 10 năm 2021" (NĐ 30: leading 0 for days < 10, months 1-2)."""
     month = f"{d.month:02d}" if d.month < 3 else str(d.month)
     return f"ngày {d.day:02d} tháng {month} năm {d.year}"
 
 
-def points(value) -> str:
-    """A score: "1,5", "12", "87,38"; text typed instead of a number is shown as typed; None is empty."""
-    if value is None:
-        return ""
-    if not isinstance(value, (Decimal, int)):
-        return str(value)
-    text = f"{Decimal(value).quantize(_CENT, ROUND_HALF_UP):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+def points(value, decimals: int = DECIMALS) -> str:
+    """A score: "1,50", "12,00", "87,38"; text typed instead of a number is shown as typed; None is empty."""
+    return number(value, decimals)
 
 
-def percent(value: Decimal) -> str:
-    """An index, always two decimals: "87,38", "90,00"."""
-    return f"{Decimal(value).quantize(_CENT, ROUND_HALF_UP):f}".replace(".", ",")
+def percent(value: Decimal, decimals: int = DECIMALS) -> str:
+    """An index, in the same style: "87,38", "90,00"."""
+    return number(value, decimals)
+
+
+def blank_date(year: int) -> str:
+    """The date line left for the registry to fill in by hand: "ngày     tháng     năm 2021"."""
+    return f"ngày {' ' * 5}tháng {' ' * 5}năm {year}"
 
 
 def _number(settings: Settings, kind: str) -> str:
@@ -98,14 +86,11 @@ def _number_symbol(settings: Settings, kind: str) -> str:
     return f"{n}/{symbol}" if n else f"{' ' * 6}/{symbol}"
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
 # --- the builders ---------------------------------------------------------------------------------
 
-def common(settings: Settings, kind: str, *, draft: bool, today: dt.date) -> dict:
-    """Header, signature and the names every template uses; the document is always dated ``today``."""
+def common(settings: Settings, kind: str, *, draft: bool, today: dt.date | None) -> dict:
+    """Header, signature and the names every template uses; the document is dated ``today`` (the day it was
+    first drafted), or left blank for the registry when None."""
     a, doc = settings.authority, settings.documents
     short = a.short_name  # "UBND huyện"
     level = short.split(" ", 1)[1] if short.upper().startswith("UBND ") else short  # "huyện"
@@ -116,7 +101,7 @@ def common(settings: Settings, kind: str, *, draft: bool, today: dt.date) -> dic
         "co_quan_chu_quan": a.parent_body.upper(),
         "co_quan_ban_hanh": issuing.upper(),
         "so_ky_hieu": f"Số: {_number_symbol(settings, kind)}",
-        "dia_danh_ngay": f"{a.place_name}, {long_date(today)}",
+        "dia_danh_ngay": f"{a.place_name}, {long_date(today) if today else blank_date(settings.year)}",
         "quyen_han": doc.authority_line.upper(),
         "chuc_vu": [line.strip().upper() for line in doc.signer_title.split("\n") if line.strip()],
         "nguoi_ky": doc.signer_name,
@@ -159,8 +144,11 @@ def _plan_reference(settings: Settings) -> str:
     return f"Kế hoạch số {n}/KH-{settings.documents.body_abbreviation}" if n else "Kế hoạch"
 
 
-def plan_context(settings: Settings, *, today: dt.date, draft: bool) -> dict:
-    ctx = common(settings, "plan", draft=draft, today=today)
+def plan_context(settings: Settings, *, today: dt.date | None = None, draft: bool) -> dict:
+    """The plan is dated ``[documents] plan_date``, else left blank (``today`` is not its date: a plan is
+    dated when the registry issues it, before its own deadlines)."""
+    del today
+    ctx = common(settings, "plan", draft=draft, today=settings.documents.plan_date)
     criteria = settings.documents.criteria_decision
     rules = settings.list_rules
     ctx.update(_deadlines(settings))
@@ -210,6 +198,11 @@ def notice_context(settings: Settings, table, unit_code: str, *, today: dt.date,
     rows = _index(table)[1].get(unit_code, [])
     revised = {code: rev for (u, code), rev in table.revisions.items() if u == unit_code}
     ctx = common(settings, "notice", draft=draft, today=today)
+
+    def points(value) -> str:
+        return number(value, settings.documents.decimals)
+
+    percent = points
     ctx.update({
         "don_vi": f"{unit.type.lower()} {unit.name}" if unit else result.name,
         "ke_hoach": _plan_reference(settings),
@@ -239,94 +232,16 @@ def notice_context(settings: Settings, table, unit_code: str, *, today: dt.date,
     return ctx
 
 
-def _ranking(results: list[UnitResult]) -> list[dict]:
-    return [{"stt": str(i), "don_vi": r.name, "tu_cham": points(r.self_total), "tham_dinh": points(r.appraised_total),
-             "dtxhh": points(r.survey) if r.survey is not None else "-", "tong_diem": points(r.total),
-             "chi_so": percent(r.index), "xep_hang": str(r.rank), "xep_loai": r.band or "Chưa xếp loại"}
-            for i, r in enumerate(sorted(results, key=lambda r: r.rank), start=1)]
-
-
-def _groups(settings: Settings, results: list[UnitResult]) -> list[dict]:
-    """The ranking tables: one without a title for all units, or one per ``[ranking] groups``."""
-    if not settings.ranking.grouped:
-        return [{"ten": "", "so_don_vi": str(len(results)), "ket_qua": _ranking(results)}]
-    out = []
-    for g in settings.ranking.groups:
-        members = [r for r in results if r.group == g.name]
-        out.append({"ten": g.name, "so_don_vi": str(len(members)), "ket_qua": _ranking(members)})
-    return out
-
-
-def _distribution(settings: Settings, results: list[UnitResult]) -> tuple[str, list[dict]]:
-    """The report's count per band: the configured bands, else plain 10-point bands of the index."""
-    def row(label: str, n: int) -> dict:
-        share = percent(Decimal(n) * 100 / len(results)) if results else "0,00"
-        return {"muc": label, "so_don_vi": str(n), "ty_le": f"{share}%"}
-
-    bands = settings.ranking.bands
-    if not bands:
-        return "Phân bố theo mức Chỉ số CCHC", [
-            row(label, sum(1 for r in results if (low is None or r.index >= low) and (high is None or r.index < high)))
-            for low, high, label in BANDS]
-    rows = [row(f"{b.name} (từ {points(b.min)}% trở lên)", sum(1 for r in results if r.band == b.name)) for b in bands]
-    unbanded = sum(1 for r in results if not r.band)
-    if unbanded or bands[-1].min > 0:
-        rows.append(row(f"Chưa xếp loại (dưới {points(bands[-1].min)}%)", unbanded))
-    return "Xếp loại theo Chỉ số CCHC", rows
-
-
-def _process(settings: Settings, submissions) -> tuple[list[dict], list[str]]:
-    """The process table (one row per kind with a deadline) and the late or missing units."""
-    rows, issues = [], {u.code: [] for u in settings.units}
-    accepted: dict[tuple[str, str], list] = {}
-    for s in submissions:
-        if s.status in _ACCEPTED:
-            accepted.setdefault((s.unit_code, s.kind), []).append(s)
-    for kind, label, required in PROCESS:
-        on_time = late = missing = 0
-        for unit in settings.units:
-            got = accepted.get((unit.code, kind), [])
-            if not got:
-                missing += 1
-                if required:
-                    issues[unit.code].append(f"chưa nộp {_lower_first(label)}")
-            elif any(s.on_time is not False for s in got):
-                on_time += 1
-            else:
-                late += 1
-                first = min((s.received_at for s in got if s.received_at), default=None)
-                when = f" (ngày {day(first)})" if first else ""
-                issues[unit.code].append(f"nộp {_lower_first(label)} quá hạn{when}")
-        rows.append({"noi_dung": label, "han": settings.deadlines[m.KIND_DEADLINES[kind]].wording(),
-                     "dung_han": str(on_time), "qua_han": str(late), "chua_nop": str(missing) if required else "-"})
-    lines = [f"{u.full_name}: {'; '.join(issues[u.code])}." for u in settings.units if issues[u.code]]
-    return rows, lines
-
-
-def _comparison(settings: Settings, results: list[UnitResult], previous) -> dict:
-    """The table of this year beside last year (empty without an import), in the order of the ranking."""
-    if not previous:
-        return {"so_sanh": [], "nam_truoc": str(settings.year - 1)}
-    from automation.scoring.previous import compare  # noqa: PLC0415
-
-    by_code = compare(settings.units, results, previous)
-    rows = []
-    for g in _groups(settings, results):
-        for r in sorted((x for x in results if not g["ten"] or x.group == g["ten"]), key=lambda x: x.rank):
-            c = by_code[r.code]
-            rows.append({"don_vi": r.name, "chi_so_truoc": c.index, "chi_so": percent(r.index),
-                         "tang_giam": c.index_change, "hang_truoc": c.rank,
-                         "xep_hang": f"{r.rank}" + (f" ({_lower_first(r.group)})" if r.group else ""),
-                         "thay_doi_hang": c.rank_change})
-    return {"so_sanh": rows, "nam_truoc": str(settings.year - 1)}
-
-
 def report_context(settings: Settings, table, submissions, *, today: dt.date, draft: bool,
                    previous=None) -> dict:
     results = list(table.results)
     ctx = common(settings, "report", draft=draft, today=today)
     ctx.update(_deadlines(settings))
-    process, late = _process(settings, list(submissions))
+    process, late = tables.process(settings, list(submissions))
+
+    def percent(value) -> str:
+        return number(value, settings.documents.decimals)
+
     stats = {"chi_so_tb": "-", "chi_so_cao_nhat": "-", "don_vi_cao_nhat": "-", "chi_so_thap_nhat": "-",
              "don_vi_thap_nhat": "-"}
     if results:
@@ -335,17 +250,17 @@ def report_context(settings: Settings, table, submissions, *, today: dt.date, dr
                  "chi_so_cao_nhat": percent(top), "chi_so_thap_nhat": percent(bottom),
                  "don_vi_cao_nhat": ", ".join(r.name for r in results if r.index == top),
                  "don_vi_thap_nhat": ", ".join(r.name for r in results if r.index == bottom)}
-    title, bands = _distribution(settings, results)
+    title, bands = tables.distribution(settings, results)
     ctx.update(stats)
     ctx.update({
         "ke_hoach": _plan_reference(settings),
         "qua_trinh": process,
-        "ket_qua": _ranking(results),
+        "ket_qua": tables.ranking(results, settings.documents.decimals),
         "so_don_vi": str(len(results)),
         "phan_bo": bands,
         "phan_bo_tieu_de": title,
-        "nhom": _groups(settings, results),
-        **_comparison(settings, results, previous),
+        "nhom": tables.groups(settings, results),
+        **tables.comparison(settings, results, previous),
         "nop_muon": late,
         "chua_chinh_thuc": [f"{r.name}: {_status(r)}." for r in results if r.status != FINAL],
         "cong_bo": _publication(settings),
@@ -390,9 +305,9 @@ def decision_context(settings: Settings, table, *, today: dt.date, draft: bool, 
         "de_nghi": _proposer(settings.authority.standing_office),
         "kem_theo": (f"Kèm theo Quyết định số {_number_symbol(settings, 'decision')} {long_date(today)} "
                      f"của Chủ tịch {issuing}"),
-        "ket_qua": _ranking(list(table.results)),
-        "nhom": _groups(settings, list(table.results)),
+        "ket_qua": tables.ranking(list(table.results), settings.documents.decimals),
+        "nhom": tables.groups(settings, list(table.results)),  # each table with its status column and note
         "co_xep_loai": bool(settings.ranking.bands),
-        **_comparison(settings, list(table.results), previous),
+        **tables.comparison(settings, list(table.results), previous),
     })
     return ctx

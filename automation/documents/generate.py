@@ -4,11 +4,15 @@ unit, the report and the decision (with its annex of indexes and ranks).
 A draft staff have edited (or have open in Word, or that was already sent) is never overwritten: the new
 version is written beside it as ``<name>-v2.docx`` (then ``-v3`` …) and the :class:`Draft` says which file
 was kept.  The ledger's ``drafts`` table remembers the SHA-256 of every file the tool wrote, which is how
-an edit is recognised.  While any unit's index is not final ("Chính thức"), every document says DỰ THẢO.
+an edit is recognised.  While any unit's index is not final ("Chính thức"), every document says DỰ THẢO
+(the decision's :attr:`Draft.held_by` names those units).  A document drafted again keeps the date of its
+first draft (the ledger's ``draft_dates``) unless staff ask for today's (``cchc generate --today``); the plan
+is dated by ``[documents] plan_date`` or left blank for the registry.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 from dataclasses import dataclass
@@ -38,6 +42,8 @@ class Draft:
     replaced_edited: Path | None = None  # the edited file that was kept, when the new version went beside it
     kept_reason: str | None = None  # why it was kept: EDITED, OPEN, SENT or NOT_OURS (Vietnamese wording)
     pdf_error: str | None = None  # why the PDF could not be made (pdf is None then)
+    held_by: tuple[str, ...] = ()  # the results not final that keep it a DỰ THẢO: "Xã Kim Xá (Tạm tính)"
+    dated: dt.date | None = None  # the date on the document, None when left blank
 
     def problems(self) -> list[Problem]:
         """What to tell staff about this draft (a kept edited file is a warning, not an error)."""
@@ -114,32 +120,38 @@ class _Job:
     template: str
     context: dict
     filename: str
+    dated: dt.date | None = None  # the date on the document; the plan's: from the configuration, or None (blank)
 
 
-def _jobs(settings: Settings, what: str, table, submissions: list, draft: bool, today,
+def _jobs(settings: Settings, what: str, table, submissions: list, draft: bool, dated,
           previous: list | None = None) -> list[_Job]:
-    """What to write: the context of each document, built by :mod:`automation.documents.context`."""
+    """What to write: the context of each document, built by :mod:`automation.documents.context`;
+    ``dated(kind, unit_code)`` is the date of each document but the plan (or one date for all)."""
     from automation.documents import context as ctx  # noqa: PLC0415
 
+    if not callable(dated):
+        dated = (lambda one: lambda kind, unit_code: one)(dated)
+
     year = settings.year
-    when = {"today": today, "draft": draft}
     jobs: list[_Job] = []
+
+    def add(kind: str, unit_code: str | None, build, filename: str) -> None:
+        day = dated(kind, unit_code)
+        jobs.append(_Job(kind, unit_code, ctx.TEMPLATES[kind], build(today=day, draft=draft), filename, day))
+
     if what in ("plan", "all"):
-        jobs.append(_Job("plan", None, ctx.TEMPLATES["plan"], ctx.plan_context(settings, **when),
-                         f"ke-hoach-{year}.docx"))
+        jobs.append(_Job("plan", None, ctx.TEMPLATES["plan"], ctx.plan_context(settings, draft=draft),
+                         f"ke-hoach-{year}.docx", settings.documents.plan_date))
     if what in ("notices", "all"):
         for unit in settings.units:
-            jobs.append(_Job("notice", unit.code, ctx.TEMPLATES["notice"],
-                             ctx.notice_context(settings, table, unit.code, **when),
-                             f"{NOTICES_DIR}/thong-bao-{unit.slug}-{year}.docx"))
+            add("notice", unit.code, lambda code=unit.code, **w: ctx.notice_context(settings, table, code, **w),
+                f"{NOTICES_DIR}/thong-bao-{unit.slug}-{year}.docx")
     if what in ("report", "all"):
-        jobs.append(_Job("report", None, ctx.TEMPLATES["report"],
-                         ctx.report_context(settings, table, submissions, previous=previous, **when),
-                         f"bao-cao-{year}.docx"))
+        add("report", None, lambda **w: ctx.report_context(settings, table, submissions, previous=previous, **w),
+            f"bao-cao-{year}.docx")
     if what in ("decision", "all"):
-        jobs.append(_Job("decision", None, ctx.TEMPLATES["decision"],
-                         ctx.decision_context(settings, table, previous=previous, **when),
-                         f"quyet-dinh-{year}.docx"))
+        add("decision", None, lambda **w: ctx.decision_context(settings, table, previous=previous, **w),
+            f"quyet-dinh-{year}.docx")
     return jobs
 
 
@@ -156,23 +168,36 @@ def _preflight(settings: Settings, jobs: list[_Job]) -> None:
                             detail=f"mẫu dùng biến mà chương trình không cung cấp: {names}")
 
 
-def generate(settings: Settings, what: str, *, table, ledger: Ledger, pdf: bool = False) -> list[Draft]:
+def generate(settings: Settings, what: str, *, table, ledger: Ledger, pdf: bool = False,
+             today: bool = False) -> list[Draft]:
     """Draft ``what`` (plan | notices | report | decision | all) into ``outbox/du-thao/`` from the computed
     appraisal ``table``; with ``pdf`` every draft of the run is also exported to PDF beside its .docx, in one
-    LibreOffice process."""
+    LibreOffice process.  Each document keeps the date of its first draft; ``today`` dates them today (and
+    from now on)."""
+    from automation.documents.tables import not_final  # noqa: PLC0415
     from automation.scoring.index import all_final  # noqa: PLC0415
 
     if what not in WHAT:
         raise UsageError("usage.bad_argument",
                          detail=f"Không có loại văn bản “{what}” (chọn plan, notices, report, decision hoặc all)")
     draft = not all_final(table.results)
-    today = clock.now().date()
+    now = clock.now().date()
+
+    def dated(kind: str, unit_code: str | None):
+        return now if today else (ledger.drafts.first_drafted(kind, unit_code) or now)
+
     from automation.scoring.previous import PreviousResult  # noqa: PLC0415
     previous = [PreviousResult(*row) for row in ledger.previous.all()]
-    jobs = _jobs(settings, what, table, ledger.submissions.all(), draft, today, previous)
+    jobs = _jobs(settings, what, table, ledger.submissions.all(), draft, dated, previous)
     _preflight(settings, jobs)
-    drafts = [write_draft(settings, j.kind, j.unit_code, j.template, j.context, j.filename, final=not draft,
-                          ledger=ledger) for j in jobs]
+    held = tuple(not_final(list(table.results)))
+    drafts = []
+    for j in jobs:
+        d = write_draft(settings, j.kind, j.unit_code, j.template, j.context, j.filename, final=not draft,
+                        ledger=ledger)
+        d.dated, d.held_by = j.dated, held if j.kind == "decision" else ()
+        drafts.append(d)
+    ledger.drafts.keep_dates([(j.kind, j.unit_code, j.dated) for j in jobs if j.kind != "plan"], replace=today)
     if pdf and drafts:
         export_pdfs(settings, drafts)
     return drafts

@@ -188,6 +188,17 @@ MIGRATIONS.append((9, """
             changed_at TEXT NOT NULL
         );
 """))  # the explanation round: the council's accepted input per row, and every change of a recorded score
+MIGRATIONS.append((10, """
+        CREATE TABLE draft_dates (
+            kind TEXT NOT NULL,
+            unit_code TEXT NOT NULL DEFAULT '',
+            first_drafted TEXT NOT NULL,
+            PRIMARY KEY (kind, unit_code)
+        );
+        INSERT INTO draft_dates (kind, unit_code, first_drafted)
+            SELECT kind, COALESCE(unit_code, ''), substr(MIN(written_at), 1, 10) FROM drafts
+            GROUP BY kind, COALESCE(unit_code, '');
+"""))  # the day each document was first drafted: the date it keeps when drafted again (`cchc generate --today`)
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

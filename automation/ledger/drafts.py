@@ -1,9 +1,11 @@
-"""What the tool wrote into the outbox: the ``drafts`` (documents for signature: hash, final, sent) and the
+"""What the tool wrote into the outbox: the ``drafts`` (documents for signature: hash, final, sent; and the day
+each document was first drafted, the date it keeps) and the
 ``outputs`` (every other file a person may edit: forms, the survey entry workbook, the status sheet, the
 appraisal workbook), each with the SHA-256 of what was written, so a file staff changed is never replaced."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
@@ -34,6 +36,20 @@ class Drafts:
             "unit_code = excluded.unit_code, sha256 = excluded.sha256, final = excluded.final, "
             "written_at = excluded.written_at, sent_at = NULL",
             (kind, unit_code, path, sha256, int(final), _now()))
+
+    def first_drafted(self, kind: str, unit_code: str | None) -> dt.date | None:
+        """The day the document ``kind`` (of ``unit_code``) was first drafted, None before its first draft."""
+        row = self.db.execute("SELECT first_drafted FROM draft_dates WHERE kind = ? AND unit_code = ?",
+                              (kind, unit_code or "")).fetchone()
+        return dt.date.fromisoformat(row[0]) if row else None
+
+    def keep_dates(self, dates: list[tuple[str, str | None, dt.date]], *, replace: bool = False) -> None:
+        """Remember each (kind, unit_code, day) as that document's date, in one transaction: only the first
+        time, unless ``replace`` (staff asked for today's date)."""
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+        with self.ledger.transaction() as db:
+            db.executemany(f"{verb} INTO draft_dates (kind, unit_code, first_drafted) VALUES (?, ?, ?)",
+                           [(kind, unit_code or "", day.isoformat()) for kind, unit_code, day in dates])
 
     def ready_to_send(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT id, kind, unit_code, path, sha256 FROM drafts "

@@ -115,13 +115,14 @@ def from_csv(text: str, source: str) -> list[PreviousResult]:
     return from_rows([r for r in csv.reader(io.StringIO(text), delimiter=delimiter)], source)
 
 
-def _signed(d: Decimal) -> str:
-    text = f"{abs(d).quantize(Decimal('0.01')):f}".replace(".", ",")
+def _signed(d: Decimal, decimals: int = vntext.DECIMALS) -> str:
+    text = vntext.number(abs(d), decimals)
     return ("+" if d > 0 else "-" if d < 0 else "") + text
 
 
-def compare(units, results, previous: list[PreviousResult]) -> dict[str, Comparison]:
-    """Unit code -> its comparison with last year (``units``: the registry, ``results``: this year's)."""
+def compare(units, results, previous: list[PreviousResult], decimals: int = vntext.DECIMALS) -> dict[str, Comparison]:
+    """Unit code -> its comparison with last year (``units``: the registry, ``results``: this year's; indexes
+    shown with ``decimals`` decimals)."""
     last = {p.code: p for p in previous}
     out = {}
     for r in results:
@@ -136,6 +137,6 @@ def compare(units, results, previous: list[PreviousResult]) -> dict[str, Compari
             p = sources[0]
             moved = "-" if p.rank is None else "=" if p.rank == r.rank else \
                 f"↑ {p.rank - r.rank}" if p.rank > r.rank else f"↓ {r.rank - p.rank}"
-            out[r.code] = Comparison(f"{p.index:f}".replace(".", ","), str(p.rank or "-"),
-                                     _signed(r.index - p.index), moved)
+            out[r.code] = Comparison(vntext.number(p.index, decimals), str(p.rank or "-"),
+                                     _signed(r.index - p.index, decimals), moved)
     return out

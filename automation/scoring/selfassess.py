@@ -220,7 +220,9 @@ def _listing(items: list[str]) -> str:
 def _out_of_range(crit, value: Decimal, at: Location) -> list[Problem]:
     """The problem of a score outside the criterion's range, if it is."""
     lo, hi = crit.range
-    params = dict(code=crit.code, value=_show(value), max=_show(crit.max_points), range=crit.range_text)
+    # the letter's scores in the documents' style ("3,00", "2,50"); the range is a rule, written as configured
+    params = dict(code=crit.code, value=vntext.number(value), max=vntext.number(crit.max_points),
+                  range=crit.range_text)
     if value < lo:
         return [problem("score.below_min" if crit.is_penalty else "score.negative", at, **params)]
     if value > hi:
@@ -300,7 +302,7 @@ def _read(wb, framework: Framework) -> tuple[SelfAssessment | None, list[Problem
         if (value > 0 or (crit.is_penalty and value < 0)) and not evidence and not explanation \
                 and (EVIDENCE in cols or EXPLANATION in cols):
             problems.append(problem("score.evidence_missing", Location(part=where, row=n, column=note_col),
-                                    code=code, value=_show(value)))
+                                    code=code, value=vntext.number(value)))
 
     missing = [c.code for c in framework.scored if c.code not in found]
     structure = [(missing, "thiếu tiêu chí "), (added, "thêm dòng "), (renamed, "sửa nội dung tiêu chí ")]

@@ -22,6 +22,7 @@ from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.problems import Severity
 from automation.ledger.records import (EVIDENCE, KIND_DEADLINES, KIND_NAMES, REPORT, RESPONDENT_LIST,
                                        WORKBOOK, Submission)
+from automation.vntext import number_format
 
 STATUS_FOLDER = ("outbox", "trang-thai")
 SHEET_UNITS = "TrangThai"
@@ -282,7 +283,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
         if u.survey:
             put_text(ws.cell(r, c + 1), u.survey)
         if u.index is not None:
-            ws.cell(r, c + 2, float(u.index)).number_format = "0.00"
+            ws.cell(r, c + 2, float(u.index)).number_format = number_format(settings.documents.decimals)
         if u.status:
             put_text(ws.cell(r, c + 3), u.status)
         for j, text in enumerate(u.ranked, start=c + 4):

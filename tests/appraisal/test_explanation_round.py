@@ -103,9 +103,9 @@ def test_a_revision_counts_with_its_reason_and_the_final_notice_shows_both(appra
     doc = docx.Document(notice)
     [grid] = [t for t in doc.tables if "Thẩm định lần đầu" in [c.text for c in t.rows[0].cells]]
     assert [[c.text for c in r.cells] for r in grid.rows[1:]] == [
-        ["2.2", grid.rows[1].cells[1].text, "18", "20", "Đã bổ sung sổ theo dõi (Văn bản số 12)"]]
+        ["2.2", grid.rows[1].cells[1].text, "18,00", "20,00", "Đã bổ sung sổ theo dõi (Văn bản số 12)"]]
     main = next(t for t in doc.tables if t.rows[0].cells[0].text == "Mã")
-    assert [r.cells[4].text for r in main.rows[1:5]] == ["6", "15", "10", "20"]
+    assert [r.cells[4].text for r in main.rows[1:5]] == ["6,00", "15,00", "10,00", "20,00"]
     tam = next(d.path for d in generate(load_settings(ws), "notices") if d.unit_code == "09142")
     assert not [t for t in docx.Document(tam).tables if "Thẩm định lần đầu" in [c.text for c in t.rows[0].cells]]
 

@@ -89,8 +89,10 @@ def test_dates_follow_the_decree():
 
 
 def test_numbers_take_a_decimal_comma():
-    assert ctx.points(D("87.380")) == "87,38" and ctx.points(D("2")) == "2" and ctx.points(D("1.50")) == "1,5"
-    assert ctx.points(D("0.125")) == "0,13" and ctx.points(7) == "7"
+    # one style for every score and index: always [documents] decimals (2) decimals
+    assert ctx.points(D("87.380")) == "87,38" and ctx.points(D("2")) == "2,00" and ctx.points(D("1.50")) == "1,50"
+    assert ctx.points(D("0.125")) == "0,13" and ctx.points(7) == "7,00" and ctx.points(D("87.6")) == "87,60"
+    assert ctx.points(D("87.6"), 1) == "87,6" and ctx.percent(D("90.1")) == "90,10"
     assert ctx.points(None) == "" and ctx.points("chưa chấm") == "chưa chấm"
     assert ctx.percent(D("90")) == "90,00" and ctx.percent(D("87.375")) == "87,38"
 
@@ -198,10 +200,10 @@ def test_notice_of_one_unit():
     c = all_contexts(s)["notice"]
     assert c["don_vi"] == "xã Yên Bình"
     assert [r["ma"] for r in c["tieu_chi"]] == ["1.1", "1.2", "2.1"]
-    assert c["tieu_chi"][1] == {"ma": "1.2", "noi_dung": "Báo cáo CCHC định kỳ", "toi_da": "20", "tu_cham": "15,25",
+    assert c["tieu_chi"][1] == {"ma": "1.2", "noi_dung": "Báo cáo CCHC định kỳ", "toi_da": "20,00", "tu_cham": "15,25",
                                 "tham_dinh": "14,75", "nhan_xet": "Nhận xét 1.2"}
     assert c["tieu_chi"][2]["tham_dinh"] == "" and c["tieu_chi"][2]["nhan_xet"] == ""
-    assert (c["cong_toi_da"], c["cong_tu_cham"], c["cong_tham_dinh"]) == ("70", "53,25", "52,25")
+    assert (c["cong_toi_da"], c["cong_tu_cham"], c["cong_tham_dinh"]) == ("70,00", "53,25", "52,25")
     assert c["diem_dtxhh"] == "chưa có" and c["tong_diem"] == "52,25" and c["chi_so"] == "52,25"
     assert (c["xep_hang"], c["so_don_vi"]) == ("4", "4")
     assert c["chinh_thuc"] is False and c["trang_thai"].startswith("Tạm tính: đã thẩm định 2/3 tiêu chí")
@@ -214,7 +216,7 @@ def test_notice_of_a_final_unit_and_a_numbered_plan():
     s = small_settings(numbers={"plan": "3", "report": "", "decision": "", "notice": ""})
     c = ctx.notice_context(s, small_table(s), "09079", today=TODAY, draft=False)
     assert c["chinh_thuc"] is True and c["trang_thai"] == "Chính thức"
-    assert c["diem_dtxhh"] == "28 điểm" and c["chi_so"] == "97,00" and c["xep_hang"] == "1"
+    assert c["diem_dtxhh"] == "28,00 điểm" and c["chi_so"] == "97,00" and c["xep_hang"] == "1"
     assert c["ke_hoach"] == "Kế hoạch số 03/KH-UBND"
 
 
@@ -228,10 +230,11 @@ def test_report_process_statistics_and_late_units():
     evidence = process["Tài liệu kiểm chứng bổ sung (nếu có)"]
     assert (evidence["qua_han"], evidence["chua_nop"]) == ("1", "-")
     assert [r["don_vi"] for r in c["ket_qua"]] == ["Xã Kim Xá", "Thị trấn Vĩnh Tường", "Xã Chấn Hưng", "Xã Yên Bình"]
-    assert c["ket_qua"][0] == {"stt": "1", "don_vi": "Xã Kim Xá", "tu_cham": "70", "tham_dinh": "69", "dtxhh": "28",
-                               "tong_diem": "97", "chi_so": "97,00", "xep_hang": "1", "xep_loai": "Chưa xếp loại"}
+    assert c["ket_qua"][0] == {"stt": "1", "don_vi": "Xã Kim Xá", "tu_cham": "70,00", "tham_dinh": "69,00",
+                               "dtxhh": "28,00", "tong_diem": "97,00", "chi_so": "97,00", "xep_hang": "1",
+                               "xep_loai": "Chưa xếp loại", "trang_thai": "Chính thức"}
     assert c["ket_qua"][3]["dtxhh"] == "-"
-    assert c["nhom"] == [{"ten": "", "so_don_vi": "4", "ket_qua": c["ket_qua"]}]
+    assert c["nhom"] == [{"ten": "", "so_don_vi": "4", "ket_qua": c["ket_qua"], "ghi_chu": c["nhom"][0]["ghi_chu"]}]
     assert (c["chi_so_tb"], c["chi_so_cao_nhat"], c["don_vi_cao_nhat"]) == ("78,41", "97,00", "Xã Kim Xá")
     assert (c["chi_so_thap_nhat"], c["don_vi_thap_nhat"]) == ("52,25", "Xã Yên Bình")
     assert [(b["so_don_vi"], b["ty_le"]) for b in c["phan_bo"]] == \

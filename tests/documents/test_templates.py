@@ -289,10 +289,10 @@ def test_notice_lists_each_criterion_and_the_rank(rendered):
     grid = doc.tables[1]
     rows = [[c.text for c in r.cells] for r in grid.rows]
     assert rows[0] == ["Mã", "Nội dung", "Điểm tối đa", "Tự chấm", "Thẩm định", "Nhận xét"]
-    assert rows[1:] == [["1.1", "Kế hoạch CCHC năm", "10", "8", "7,5", "Nhận xét 1.1"],
-                        ["1.2", "Báo cáo CCHC định kỳ", "20", "15,25", "14,75", "Nhận xét 1.2"],
-                        ["2.1", "Niêm yết công khai TTHC", "40", "30", "", ""],
-                        ["", "Cộng", "70", "53,25", "52,25", ""]]
+    assert rows[1:] == [["1.1", "Kế hoạch CCHC năm", "10,00", "8,00", "7,50", "Nhận xét 1.1"],
+                        ["1.2", "Báo cáo CCHC định kỳ", "20,00", "15,25", "14,75", "Nhận xét 1.2"],
+                        ["2.1", "Niêm yết công khai TTHC", "40,00", "30,00", "", ""],
+                        ["", "Cộng", "70,00", "53,25", "52,25", ""]]
     text = "\n".join(lines(rendered["notice", False]))
     assert "Kính gửi: Ủy ban nhân dân xã Yên Bình." in text
     assert "xếp thứ 4/4 xã, thị trấn" in text and "Chỉ số CCHC năm 2021: 52,25%" in text
@@ -303,7 +303,7 @@ def test_final_notice_has_no_provisional_note(tmp_path):
     s = small_settings()
     text = "\n".join(lines(render("notice", ctx.notice_context(s, small_table(s), "09079", today=TODAY,
                                                                 draft=False), tmp_path)))
-    assert "xếp thứ 1/4" in text and "Điểm điều tra xã hội học: 28 điểm." in text
+    assert "xếp thứ 1/4" in text and "Điểm điều tra xã hội học: 28,00 điểm." in text
     assert "chưa phải kết quả chính thức" not in text
 
 
@@ -357,9 +357,15 @@ def test_decision_layout_and_annex_in_rank_order(rendered):
     heading = next(p for p in doc.paragraphs if p.text == "Phụ lục")
     assert heading.runs[0].bold and heading.runs[0].font.size == Pt(14)
     annex = [[c.text for c in r.cells] for r in doc.tables[-1].rows]
-    assert annex == [["Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)"], ["1", "Xã Kim Xá", "97", "97,00"],
-                     ["2", "Thị trấn Vĩnh Tường", "87,5", "87,50"], ["3", "Xã Chấn Hưng", "76,88", "76,88"],
-                     ["4", "Xã Yên Bình", "52,25", "52,25"]]
+    assert annex == [["Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)", "Tình trạng kết quả"],
+                     ["1", "Xã Kim Xá", "97,00", "97,00", "Chính thức"],
+                     ["2", "Thị trấn Vĩnh Tường", "87,50", "87,50", "Chính thức"],
+                     ["3", "Xã Chấn Hưng", "76,88", "76,88", "Chính thức"],
+                     ["4", "Xã Yên Bình", "52,25", "52,25", "Tạm tính"]]
+    note = text[text.index("Ghi chú: Kết quả của 1/4 đơn vị chưa chính thức. Tạm tính (1 đơn vị): Xã Yên Bình. Chỉ số và thứ hạng của các đơn vị này có thể thay đổi khi có đủ "
+                           "kết quả thẩm định và điều tra xã hội học.")]
+    assert note  # under the annex table, in the annex
+    assert text.index(note) > text.index("Phụ lục")
 
 
 # --- Decree 30 layout ---------------------------------------------------------------------------------
@@ -404,7 +410,10 @@ def test_header_table(rendered, kind):
     symbol = ctx.SYMBOLS[kind]
     number, date = head.cell(1, 0).paragraphs[0], head.cell(1, 1).paragraphs[0]
     assert number.text == f"Số: {' ' * 6}/{symbol}-UBND" and {r.font.size for r in _runs(number)} == {Pt(13)}
-    assert re.fullmatch(r"Vĩnh Tường, ngày \d\d tháng (0[12]|[3-9]|1[0-2]) năm \d{4}", date.text)
+    if kind == "plan":  # no [documents] plan_date: left blank for the registry
+        assert date.text == f"Vĩnh Tường, ngày {' ' * 5}tháng {' ' * 5}năm 2021"
+    else:
+        assert re.fullmatch(r"Vĩnh Tường, ngày \d\d tháng (0[12]|[3-9]|1[0-2]) năm \d{4}", date.text)
     assert all(r.italic and r.font.size == Pt(14) for r in _runs(date))
     assert all(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for c in head._cells for p in c.paragraphs if p.text)
 

@@ -102,13 +102,17 @@ def test_report_and_decision_have_a_table_per_group_and_the_bands(grouped, tmp_p
     doc = Document(decision)
     annex = [t for t in doc.tables if t.rows[0].cells[0].text == "Xếp hạng"]
     assert len(annex) == 2
-    assert [c.text for c in annex[0].rows[0].cells] == ["Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)", "Xếp loại"]
+    for t in annex:  # every group's table says what each result is
+        assert [c.text for c in t.rows[0].cells] == ["Xếp hạng", "Đơn vị", "Tổng điểm", "Chỉ số CCHC (%)", "Xếp loại",
+                                                     "Tình trạng kết quả"]
+        assert all(r.cells[5].text in ("Chính thức", "Tạm tính", "Chưa có điều tra XHH") for r in t.rows[1:])
     assert [(r.cells[0].text, r.cells[1].text, r.cells[4].text) for r in annex[0].rows[1:]] == [
         ("1", "Phường Tân Hòa", "Khá"), ("2", "Phường Hòa Bình", "Trung bình")]
     assert [(r.cells[0].text, r.cells[1].text, r.cells[4].text) for r in annex[1].rows[1:]] == [
         ("1", "Xã Đà Bắc", "Tốt"), ("2", "Xã Cao Sơn", "Chưa xếp loại")]
     assert "Về việc công bố Chỉ số cải cách hành chính năm 2021 của các xã, phường trên địa bàn huyện Vĩnh Tường" \
         in lines(decision)
+    assert "CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2021 CỦA CÁC XÃ, PHƯỜNG" in lines(decision)  # the annex's title too
 
 
 def test_appraisal_and_status_workbooks_show_group_and_band(tmp_path):

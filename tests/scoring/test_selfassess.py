@@ -101,7 +101,7 @@ def test_each_score_problem_with_its_row_and_column(tmp_path):
     assert all(p.location.part == "TuDanhGia" for p in problems)
     assert "“hai”" in problems[0].message and "1.1" in problems[0].message
     assert "là -1" in problems[1].message and "1,5" in problems[1].fix  # max of 1.2, Vietnamese decimal comma
-    assert "là 3, vượt điểm tối đa 2,5" in problems[2].message
+    assert "là 3,00, vượt điểm tối đa 2,50" in problems[2].message  # the one number style
     # only the valid score (2.2: 1 point) counts; invalid, negative, above max and missing count 0
     assert sa.total == Decimal(1)
     assert sa.lines["1.1"].self_score is None and sa.lines["2.1"].self_score is None
