@@ -28,7 +28,7 @@ def _pages(pdf: Path) -> int:
 
 def _png(pdf: Path, page: int, name: str) -> Path:
     target = DOCS / name
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
                     str(target.with_suffix(""))], check=True)
     return target
 

@@ -89,16 +89,27 @@ def wrapped_height(cells: Iterable[tuple[str, float]], line_pt: float = LINE_PT)
     whatever its wrapped text holds (the lines run into the next rows)."""
     lines = 1
     for text, width in cells:
-        if not text:
-            continue
-        per_line = max(1, int(width * 0.9))
-        if "\n" in text:
-            n = sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
-        else:
-            n = -(-len(text) // per_line)
-        if n > lines:
-            lines = n
+        if text:
+            lines = max(lines, wrapped_lines(text, max(1, int(width * 0.9))))
     return None if lines == 1 else lines * line_pt
+
+
+def wrapped_lines(text: str, per_line: int) -> int:
+    """The lines ``text`` takes wrapped at word boundaries ``per_line`` characters wide, as a spreadsheet wraps
+    it (a word longer than the line is broken)."""
+    total = 0
+    for part in text.split("\n"):
+        n, used = 1, 0
+        for word in part.split():
+            if used and used + 1 + len(word) > per_line:
+                n, used = n + 1, 0
+            if used == 0 and len(word) > per_line:
+                n += (len(word) - 1) // per_line
+                used = len(word) % per_line or per_line
+            else:
+                used += len(word) + (1 if used else 0)
+        total += n
+    return total
 
 
 def size_wrapped_rows(ws, first_row: int = 1, line_pt: float = 15.0) -> None:

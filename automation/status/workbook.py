@@ -101,10 +101,12 @@ class KindState:
         return [(Path(s.original_name).name, _severity_word(p.get("severity")), p.get("message", ""), p.get("code", ""))
                 for s in self.subs for p in s.problems]
 
-    def problems_text(self) -> str:
-        """The problems in words for the office (the codes are in the problems sheet, a column of their own)."""
-        return nfc("\n".join(f"{name}: {message}" if self.kind == EVIDENCE else message
-                              for name, _sev, message, _code in self.problem_rows()))
+    def problems_count(self) -> str:
+        """"1 lỗi, 2 cảnh báo": how many; each one in words, with its code, is in the problems sheet (the unit
+        sheet stays narrow enough to print on one page wide)."""
+        rows = self.problem_rows()
+        errors = sum(sev == Severity.ERROR.label for _name, sev, _msg, _code in rows)
+        return ", ".join(f"{n} {word}" for n, word in ((errors, "lỗi"), (len(rows) - errors, "cảnh báo")) if n)
 
 
 def _severity_word(severity: str | None) -> str:
@@ -261,6 +263,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
         put_text(code, u.code)
         code.number_format = "@"
         put_text(ws.cell(r, 2), u.name)
+        ws.cell(r, 2).alignment = wrap
         c = 3
         for k in EXPECTED_KINDS:
             s = u.kinds[k]
@@ -273,7 +276,8 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
                     put_text(ws.cell(r, c + 3), ON_TIME if s.on_time else LATE)
                 if s.verdict:
                     put_text(ws.cell(r, c + 4), VERDICT_TEXT.get(s.verdict, s.verdict))
-                problems = s.problems_text()
+                    ws.cell(r, c + 4).alignment = wrap
+                problems = s.problems_count()
                 if problems:
                     put_text(ws.cell(r, c + 5), problems)
                     ws.cell(r, c + 5).alignment = wrap
@@ -286,6 +290,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
             ws.cell(r, c + 2, float(u.index)).number_format = number_format(settings.documents.decimals)
         if u.status:
             put_text(ws.cell(r, c + 3), u.status)
+            ws.cell(r, c + 3).alignment = wrap
         for j, text in enumerate(u.ranked, start=c + 4):
             put_text(ws.cell(r, j), text)
     last = max(2, len(units) + 1)
@@ -298,11 +303,11 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
             ws.conditional_formatting.add(f"{col}2:{col}{last}",
                                           CellIsRule(operator="equal", formula=[f'"{text}"'], fill=red, font=red_font))
     ws.freeze_panes = "C2"
-    widths = [10, 22] + [10, 11, 8, 10, 14, 32] * len(EXPECTED_KINDS) + [12, 12, 9, 22] + [16] * len(ranking_headers(settings))
+    widths = [8, 20] + [6, 10.5, 6, 8.5, 10, 10] * len(EXPECTED_KINDS) + [9, 8, 7, 13] + [11] * len(ranking_headers(settings))
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{last}"
-    print_setup.size_wrapped_rows(ws, first_row=2)
+    print_setup.size_wrapped_rows(ws, first_row=1)  # the header's wrapped words too
     title = f"Tình hình tiếp nhận hồ sơ Chỉ số CCHC năm {settings.year}, ngày {today:%d/%m/%Y}"
     print_setup.apply_openpyxl(ws, print_setup.PrintSetup(nfc(title), landscape=True))
 

@@ -47,6 +47,7 @@ def test_a_workbook_rejected_for_missing_evidence_gets_a_letter_and_shows_in_the
     row = next([c.value for c in r] for r in sheet.iter_rows(min_row=2) if r[0].value == "09079")
     label = KIND_LABELS[WORKBOOK]
     assert row[heads.index(f"{label}: kết luận")] == "Không đạt"
-    assert row[heads.index(f"{label}: lỗi")].startswith(f"Tiêu chí {first.code} tự chấm")
+    assert row[heads.index(f"{label}: lỗi")] == "1 lỗi"
     [problem_row] = [r for r in wb[SHEET_PROBLEMS].iter_rows(min_row=2, values_only=True) if r[0] == "09079"]
     assert problem_row[4:] == ("Lỗi", sub.problems[0]["message"], "score.evidence_missing")
+    assert problem_row[5].startswith(f"Tiêu chí {first.code} tự chấm")

@@ -15,7 +15,7 @@ from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.app import process_inbox as process_once
 from automation.problems import CATALOG
 from automation.app import write_status
-from automation.status.workbook import KIND_SUBCOLUMNS, SHEET_SUMMARY, SHEET_UNITS
+from automation.status.workbook import KIND_SUBCOLUMNS, SHEET_PROBLEMS, SHEET_SUMMARY, SHEET_UNITS
 from automation.app import draw_sample
 from tests.builders import person_rows
 from tests.sheet_builders import convert, list_workbook
@@ -76,7 +76,9 @@ def test_excel_lists_are_lists_with_letters_and_count_as_received(fast_ws, tmp_p
     for code in (KIM_XA, YEN_BINH):
         lst = rows[code][2:2 + len(KIND_SUBCOLUMNS)]
         assert lst[0] == "Có" and lst[2] == 1 and lst[4] == "Không đạt"
-        assert lst[5].startswith("Danh sách phải lập bằng tệp Word")
+        assert lst[5] == "2 lỗi"  # in words, with their codes, on the problems sheet
+    problems = {(r[0], r[6]): r[5] for r in wb[SHEET_PROBLEMS].iter_rows(min_row=2, values_only=True)}
+    assert problems[(KIM_XA, "list.not_word")].startswith("Danh sách phải lập bằng tệp Word")
     assert rows["09142"][2] == "Chưa"
     summary = [[c.value for c in row] for row in wb[SHEET_SUMMARY].iter_rows()]
     lists = next(r for r in summary if r[0] and str(r[0]).startswith("Danh sách"))

@@ -81,8 +81,9 @@ def _check_rows_match_ledger(ws, path) -> None:
         assert lst[2] == sub.version
         assert lst[3] == ("Đúng hạn" if sub.on_time else "Quá hạn")
         assert lst[4] == verdicts[sub.verdict]
-        expected = "\n".join(p["message"] for p in sub.problems) or None
-        assert lst[5] == expected  # in words; the codes are in the problems sheet
+        errors = sum(p["severity"] == "error" for p in sub.problems)
+        counts = [(errors, "lỗi"), (len(sub.problems) - errors, "cảnh báo")]
+        assert lst[5] == (", ".join(f"{n} {w}" for n, w in counts if n) or None)  # each one: the problems sheet
         # nothing else arrived: the other kinds read "Chưa"
         for i in range(1, len(EXPECTED_KINDS)):
             assert row[2 + i * len(KIND_SUBCOLUMNS)] == "Chưa"
@@ -150,7 +151,7 @@ def test_conditional_formatting_freeze_and_widths(ws):
     assert rows[CHAN_HUNG][heads.index("Danh sách: đúng hạn")] == "Quá hạn"
     assert rows[YEN_BINH][heads.index("Danh sách: kết luận")] == "Không đạt"
     assert sheet.freeze_panes == "C2"
-    assert sheet.column_dimensions["B"].width == 22 and sheet.column_dimensions["H"].width == 32
+    assert sheet.column_dimensions["B"].width == 20 and sheet.column_dimensions["H"].width == 10
 
 
 def test_commune_text_starting_with_equals_stays_text(ws, tmp_path):
@@ -162,10 +163,10 @@ def test_commune_text_starting_with_equals_stays_text(ws, tmp_path):
     sheet = openpyxl.load_workbook(path)[SHEET_UNITS]
     col = unit_headers().index("Danh sách: lỗi") + 1
     row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == YEN_BINH)
-    cell = sheet.cell(row, col)
-    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x.invalid","bấm")'
-    code = next(r for r in openpyxl.load_workbook(path)[SHEET_PROBLEMS].iter_rows(min_row=2) if r[0].value == YEN_BINH)
-    assert code[6].data_type == "s" and code[6].value == "=1+1"
+    assert sheet.cell(row, col).value == "1 cảnh báo"  # no severity stored: counted as a warning
+    line = next(r for r in openpyxl.load_workbook(path)[SHEET_PROBLEMS].iter_rows(min_row=2) if r[0].value == YEN_BINH)
+    assert line[5].data_type == "s" and line[5].value == '=HYPERLINK("http://x.invalid","bấm")'
+    assert line[6].data_type == "s" and line[6].value == "=1+1"
     # and a bare "=" text on its own
     wb = openpyxl.Workbook()
     put_text(wb.active["A1"], "=SUM(A2:A3)")
