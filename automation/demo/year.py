@@ -253,7 +253,8 @@ def _run(directory: Path, settings, echo, dry_run: bool, province: bool = False)
     step("5. Dự thảo văn bản")
     if province:
         round_.import_last_year(settings, echo)
-    drafts = generate(settings, "all", pdf=False)
+    # after the explanation round the final notices are a new letter: the office dates them today (--today)
+    drafts = generate(settings, "all", pdf=False, today=province)
     final = all(d.final for d in drafts)
     echo(f"Đã soạn {len(drafts)} văn bản ({drafts_state(final)}).")
     for d in drafts:

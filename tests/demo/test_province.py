@@ -65,6 +65,8 @@ def test_the_province_year_end_to_end(tmp_path, monkeypatch):
     assert len(notices) == 148
     revised_notices = [n for n in notices if "Sau giải trình" in _texts(n)]
     assert len(revised_notices) == 5
+    # first drafted on 30/11/2026, the final notices after the explanation round are dated when they were made
+    assert "Phú Thọ, ngày 20 tháng 02 năm 2027" in _texts(revised_notices[0])
     assert sum("/15 phường" in _texts(n) for n in notices) == 15
 
     for word in ("4b. Vòng giải trình", "Phường (15 đơn vị):", "Xã (133 đơn vị):", "Xếp loại: Tốt",
