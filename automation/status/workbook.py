@@ -293,6 +293,11 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
             ws.cell(r, c + 3).alignment = wrap
         for j, text in enumerate(u.ranked, start=c + 4):
             put_text(ws.cell(r, j), text)
+    top = Alignment(vertical="top")  # a row made tall by a wrapped name reads from its top, every cell alike
+    for row in ws.iter_rows(min_row=2, max_row=len(units) + 1):
+        for cell in row:
+            if cell.value is not None and not cell.alignment.wrap_text:
+                cell.alignment = top
     last = max(2, len(units) + 1)
     red = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
     red_font = Font(color="9C0006")
