@@ -23,7 +23,7 @@ def preview_cmd(targets: tuple[Path, ...], workspace: Path | None) -> int:
     failed = [r for r in results if r.problem is not None]
     for r in results:
         if r.pdf is not None:
-            click.echo(f"{r.source.name} → {r.pdf}")
+            click.echo(f"{r.path.name} → {r.pdf}")
     for r in failed:
         click.echo(present.render(r.problem, "error"))
     click.echo(f"Đã tạo {len(results) - len(failed)} bản xem trước"

@@ -242,7 +242,7 @@ def usage_in_vietnamese(exc: click.UsageError) -> tuple[str, list[str]]:
     if isinstance(exc, click.BadParameter):
         return _bad_value(exc)
     if isinstance(exc, ExtraArguments):
-        return f"Thừa tham số {' '.join(f'“{x}”' for x in exc.extra)}", []
+        return exc.message, []  # its own message is already Vietnamese
     if isinstance(exc, click.exceptions.BadArgumentUsage):
         return "Tham số chưa đủ giá trị", []
     return "Sai cách dùng lệnh", []

@@ -84,10 +84,10 @@ def import_last_year(settings, echo) -> None:
          + ", ".join(f"{n} đơn vị {kind}" for kind, n in counts.items()) + ".")
 
 
-def explanation_round(settings, reduced: list[tuple[str, str, float]], at, process, echo) -> tuple[int, int, int]:
+def explanation_round(settings, reduced: list[tuple[str, str, float]], at, process, echo) -> tuple[int, object, int]:
     """First notices, letters of explanation from the units the council took points off, the council's
-    revisions (one left without its reason, so the first appraisal goes on counting); returns (letters,
-    revisions that count, revisions held)."""
+    revisions (one left without its reason, so the first appraisal goes on counting); returns (letters, the
+    appraisal table after the round, revisions held)."""
     import openpyxl  # noqa: PLC0415
 
     from automation import clock  # noqa: PLC0415
@@ -123,7 +123,7 @@ def explanation_round(settings, reduced: list[tuple[str, str, float]], at, proce
     held = sum(len(asked[c]) for c in chosen) - len(table.revisions)
     echo(f"Hội đồng điều chỉnh {len(table.revisions)} tiêu chí sau giải trình (có lý do); {held} điều chỉnh "
          "chưa ghi lý do nên giữ điểm thẩm định lần đầu.")
-    return len(chosen), len(table.revisions), held
+    return len(chosen), table, held
 
 
 def group_lines(table, settings) -> list[str]:

@@ -246,7 +246,8 @@ def _run(directory: Path, settings, echo, dry_run: bool, province: bool = False)
 
         _at("notices")
         step("4b. Vòng giải trình")
-        letters, revised, held = round_.explanation_round(settings, reduced, _at, process, echo)
+        letters, table, held = round_.explanation_round(settings, reduced, _at, process, echo)
+        status_of = Counter(r.status for r in table.results)  # the results after the round
 
     # 5. documents
     _at("documents")
@@ -271,9 +272,6 @@ def _run(directory: Path, settings, echo, dry_run: bool, province: bool = False)
     books = [s for s in first + corrected if s.kind == "workbook"]
     evidence = [s for s in first if s.kind == "evidence"]
     forms_in = len(sample.people) if any(s.kind == "survey_entry" for s in entry) else 0
-    if province:  # the table after the explanation round
-        table = recompute(settings)
-        status_of = Counter(r.status for r in table.results)
     echo("\n== Tổng kết năm ==")
     echo(f"Danh sách: {len(lists)} tệp; {verdicts['accepted']} đạt, {verdicts['accepted_with_warnings']} đạt có cảnh "
          f"báo, {verdicts['rejected']} không đạt ({sum(s.status == 'quarantined' for s in lists)} cách ly, "
@@ -284,7 +282,8 @@ def _run(directory: Path, settings, echo, dry_run: bool, province: bool = False)
     echo(f"Kết quả: {status_of.get('Chính thức', 0)} đơn vị chính thức, {status_of.get('Tạm tính', 0)} tạm tính"
          + "".join(f", {n} {_label(s)}" for s, n in status_of.items() if s not in ("Chính thức", "Tạm tính")) + ".")
     if province:
-        echo(f"Giải trình: {letters} văn bản; Hội đồng điều chỉnh {revised} tiêu chí có lý do, {held} chưa có lý do.")
+        echo(f"Giải trình: {letters} văn bản; Hội đồng điều chỉnh {len(table.revisions)} tiêu chí có lý do, "
+             f"{held} chưa có lý do.")
         for line in round_.group_lines(table, settings):
             echo(line)
     else:

@@ -88,6 +88,11 @@ def _number_symbol(settings: Settings, kind: str) -> str:
 
 # --- the builders ---------------------------------------------------------------------------------
 
+def title_lines(title: str) -> list[str]:
+    """A signer's title as the signature prints it: "KT. Chủ tịch\nPhó Chủ tịch" -> ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]."""
+    return [line.strip().upper() for line in title.split("\n") if line.strip()]
+
+
 def common(settings: Settings, kind: str, *, draft: bool, today: dt.date | None) -> dict:
     """Header, signature and the names every template uses; the document is dated ``today`` (the day it was
     first drafted), or left blank for the registry when None."""
@@ -103,7 +108,7 @@ def common(settings: Settings, kind: str, *, draft: bool, today: dt.date | None)
         "so_ky_hieu": f"Số: {_number_symbol(settings, kind)}",
         "dia_danh_ngay": f"{a.place_name}, {long_date(today) if today else blank_date(settings.year)}",
         "quyen_han": doc.authority_line.upper(),
-        "chuc_vu": [line.strip().upper() for line in doc.signer_title.split("\n") if line.strip()],
+        "chuc_vu": title_lines(doc.signer_title),
         "nguoi_ky": doc.signer_name,
         "noi_nhan": [x.strip().lstrip("-").strip().rstrip(";.").strip() for x in doc.recipients.get(kind, ())
                      if x.strip().lstrip("-").strip()],

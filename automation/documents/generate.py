@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from automation import clock
-from automation.files import atomic_save, open_in_office, save_new_version, sha256_of
+from automation.files import open_in_office, save_new_version, sha256_of
 from automation.config import Settings
+from automation.documents.preview import export_pdfs
 from automation.documents.render import render_docx, template_path, template_variables
 from automation.ledger.db import LEDGER_NAME, Ledger
 from automation.problems import CchcError, Problem, UsageError, problem
@@ -126,11 +126,8 @@ class _Job:
 def _jobs(settings: Settings, what: str, table, submissions: list, draft: bool, dated,
           previous: list | None = None) -> list[_Job]:
     """What to write: the context of each document, built by :mod:`automation.documents.context`;
-    ``dated(kind, unit_code)`` is the date of each document but the plan (or one date for all)."""
+    ``dated(kind, unit_code)`` is the date of each document but the plan."""
     from automation.documents import context as ctx  # noqa: PLC0415
-
-    if not callable(dated):
-        dated = (lambda one: lambda kind, unit_code: one)(dated)
 
     year = settings.year
     jobs: list[_Job] = []
@@ -201,29 +198,3 @@ def generate(settings: Settings, what: str, *, table, ledger: Ledger, pdf: bool 
     if pdf and drafts:
         export_pdfs(settings, drafts)
     return drafts
-
-
-def export_pdfs(settings: Settings, drafts: list) -> None:
-    """Convert every draft to PDF in ONE LibreOffice process and write each PDF beside its .docx.
-
-    Each draft (anything with ``path``, ``pdf`` and ``pdf_error``) gets ``pdf`` set, or ``pdf_error`` saying why
-    not (a PDF the old copy of which is open in a viewer on Windows cannot be replaced)."""
-    from automation.formats.convert import Converter  # noqa: PLC0415
-    from automation.workspace import libreoffice_dir  # noqa: PLC0415
-    from automation.problems import FileRejected  # noqa: PLC0415
-
-    with Converter(timeout_s=settings.limits.conversion_timeout_s, workdir=libreoffice_dir(settings.workspace),
-                   limits=settings.limits) as conv:
-        results = conv.convert_many([d.path for d in drafts], "pdf")
-        for d in drafts:
-            out = results[d.path]
-            if isinstance(out, FileRejected):
-                d.pdf_error = out.problem.params.get("detail") or out.problem.message
-                continue
-            target = d.path.with_suffix(".pdf")
-            try:
-                atomic_save(target, lambda tmp, src=out: shutil.copyfile(src, tmp))
-            except PermissionError:  # Windows: the old PDF is open in a viewer
-                d.pdf_error = f"tệp {target.name} đang mở, không ghi đè được"
-                continue
-            d.pdf = target

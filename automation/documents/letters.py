@@ -102,7 +102,7 @@ def letter_layout(settings: Settings, day: dt.date) -> tuple[dict, dict]:
         doc = settings.documents
         head |= {"parent": [c["co_quan_ban_hanh"]], "body": [settings.authority.standing_office.upper()]}
         sign = {"authority": [], "name": doc.letter_signer_name, "recipients": ["Như trên"], "archive": "",
-                "titles": [line.strip().upper() for line in doc.letter_signer_title.split("\n") if line.strip()]}
+                "titles": ctx.title_lines(doc.letter_signer_title)}
         return head, sign
     head |= {"parent": [c["co_quan_chu_quan"]] if c["co_quan_chu_quan"] else [], "body": [c["co_quan_ban_hanh"]]}
     sign = {"authority": [c["quyen_han"]] if c["quyen_han"] else [], "titles": c["chuc_vu"],

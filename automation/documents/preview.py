@@ -9,6 +9,7 @@ one (atomically); the sources are only read.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +23,14 @@ FOLDER = ("outbox", "xem-truoc")
 
 @dataclass
 class Preview:
-    source: Path
+    path: Path  # the source
     pdf: Path | None = None
-    problem: Problem | None = None
+    pdf_error: str | None = None  # why the PDF could not be made
+
+    @property
+    def problem(self) -> Problem | None:
+        return (None if self.pdf_error is None else
+                problem("preview.failed", path=self.path.name, detail=self.pdf_error.rstrip(".")))
 
 
 def sources(targets: list[Path], skip: Path) -> list[Path]:
@@ -61,34 +67,42 @@ def target_of(source: Path, settings: Settings, taken: set[Path]) -> Path:
     return target
 
 
-def preview(settings: Settings, targets: list[Path]) -> list[Preview]:
-    """Render every file of ``targets`` to PDF (one LibreOffice batch); one result per file, in order."""
+def export_pdfs(settings: Settings, items: list, target_of: Callable[[Path], Path] | None = None) -> None:
+    """Convert every item's ``path`` to PDF in ONE LibreOffice process and write each to ``target_of(path)``
+    (default: beside it), atomically.
+
+    Each item (anything with ``path``, ``pdf`` and ``pdf_error``: a draft, a preview) gets ``pdf`` set, or
+    ``pdf_error`` saying why not (a PDF the old copy of which is open in a viewer on Windows cannot be replaced)."""
     from automation.formats.convert import Converter  # noqa: PLC0415
     from automation.workspace import libreoffice_dir  # noqa: PLC0415
 
+    with Converter(timeout_s=settings.limits.conversion_timeout_s, workdir=libreoffice_dir(settings.workspace),
+                   limits=settings.limits) as conv:
+        results = conv.convert_many([d.path for d in items], "pdf")
+        for d in items:
+            out = results[d.path]
+            if isinstance(out, FileRejected):
+                d.pdf_error = out.problem.params.get("detail") or out.problem.message
+                continue
+            target = target_of(d.path) if target_of is not None else d.path.with_suffix(".pdf")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                atomic_save(target, lambda tmp, src=out: shutil.copyfile(src, tmp))
+            except PermissionError:  # Windows: the old PDF is open in a viewer
+                d.pdf_error = f"tệp {target.name} đang mở, không ghi đè được"
+                continue
+            d.pdf = target
+
+
+def preview(settings: Settings, targets: list[Path]) -> list[Preview]:
+    """Render every file of ``targets`` to PDF (one LibreOffice batch); one result per file, in order."""
     skip = settings.path(*FOLDER).resolve()
     files = sources(targets, skip)
     if not files:
         raise UsageError("usage.bad_argument", detail="Không có tệp Word hoặc Excel nào để xem trước "
                                                       f"(nhận: {', '.join(SUFFIXES)})")
+    taken: set[Path] = set()
+    places = {f: target_of(f, settings, taken) for f in files}
     results = [Preview(f) for f in files]
-    with Converter(timeout_s=settings.limits.conversion_timeout_s, workdir=libreoffice_dir(settings.workspace),
-                   limits=settings.limits) as conv:
-        made = conv.convert_many(files, "pdf")
-        taken: set[Path] = set()
-        for r in results:
-            out = made[r.source]
-            if isinstance(out, FileRejected):
-                detail = out.problem.params.get("detail") or out.problem.message
-                r.problem = problem("preview.failed", path=r.source.name, detail=str(detail).rstrip("."))
-                continue
-            target = target_of(r.source, settings, taken)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                atomic_save(target, lambda tmp, src=out: shutil.copyfile(src, tmp))
-            except PermissionError:  # Windows: the old preview is open in a viewer
-                r.problem = problem("preview.failed", path=r.source.name,
-                                    detail=f"tệp {target.name} đang mở, không ghi đè được")
-                continue
-            r.pdf = target
+    export_pdfs(settings, results, places.__getitem__)
     return results

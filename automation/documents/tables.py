@@ -65,16 +65,19 @@ def ranking(results: list[UnitResult], decimals: int) -> list[dict]:
             for i, r in enumerate(by_rank(results), start=1)]
 
 
+def _parts(settings: Settings, results: list[UnitResult]) -> list[tuple[str, list[UnitResult]]]:
+    """(group name, its results): ("", all) when units are ranked together, else one per ``[ranking] groups``."""
+    if not settings.ranking.grouped:
+        return [("", results)]
+    return [(g.name, [r for r in results if r.group == g.name]) for g in settings.ranking.groups]
+
+
 def groups(settings: Settings, results: list[UnitResult]) -> list[dict]:
     """The ranking tables: one without a title for all units, or one per ``[ranking] groups``; each with the
     note on its results that are not final (``ghi_chu``, "" when all are)."""
     decimals = settings.documents.decimals
-    if not settings.ranking.grouped:
-        parts = [("", results)]
-    else:
-        parts = [(g.name, [r for r in results if r.group == g.name]) for g in settings.ranking.groups]
     return [{"ten": name, "so_don_vi": str(len(members)), "ket_qua": ranking(members, decimals),
-             "ghi_chu": not_final_note(members)} for name, members in parts]
+             "ghi_chu": not_final_note(members)} for name, members in _parts(settings, results)]
 
 
 def distribution(settings: Settings, results: list[UnitResult]) -> tuple[str, list[dict]]:
@@ -136,8 +139,8 @@ def comparison(settings: Settings, results: list[UnitResult], previous) -> dict:
     decimals = settings.documents.decimals
     by_code = compare(settings.units, results, previous, decimals)
     rows = []
-    for g in groups(settings, results):
-        for r in by_rank([x for x in results if not g["ten"] or x.group == g["ten"]]):
+    for _name, members in _parts(settings, results):
+        for r in by_rank(members):
             c = by_code[r.code]
             rows.append({"don_vi": r.name, "chi_so_truoc": c.index, "chi_so": number(r.index, decimals),
                          "tang_giam": c.index_change, "hang_truoc": c.rank,

@@ -104,9 +104,9 @@ class KindState:
     def problems_count(self) -> str:
         """"1 lỗi, 2 cảnh báo": how many; each one in words, with its code, is in the problems sheet (the unit
         sheet stays narrow enough to print on one page wide)."""
-        rows = self.problem_rows()
-        errors = sum(sev == Severity.ERROR.label for _name, sev, _msg, _code in rows)
-        return ", ".join(f"{n} {word}" for n, word in ((errors, "lỗi"), (len(rows) - errors, "cảnh báo")) if n)
+        found = [p.get("severity") for s in self.subs for p in s.problems]
+        errors = found.count(Severity.ERROR.value)
+        return ", ".join(f"{n} {word}" for n, word in ((errors, "lỗi"), (len(found) - errors, "cảnh báo")) if n)
 
 
 def _severity_word(severity: str | None) -> str:
@@ -254,10 +254,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(wrap_text=True, vertical="top")
     heads = unit_headers(settings)
-    for c, h in enumerate(heads, start=1):
-        cell = ws.cell(1, c)
-        put_text(cell, h)
-        cell.font, cell.fill, cell.alignment = head_font, head_fill, Alignment(wrap_text=True, vertical="center")
+    _head(ws, 1, heads, head_font, head_fill, Alignment(wrap_text=True, vertical="center"))
     for r, u in enumerate(units, start=2):
         code = ws.cell(r, 1)
         put_text(code, u.code)
@@ -308,9 +305,8 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
             ws.conditional_formatting.add(f"{col}2:{col}{last}",
                                           CellIsRule(operator="equal", formula=[f'"{text}"'], fill=red, font=red_font))
     ws.freeze_panes = "C2"
-    widths = [8, 20] + [6, 10.5, 6, 8.5, 10, 10] * len(EXPECTED_KINDS) + [9, 8, 7, 13] + [11] * len(ranking_headers(settings))
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
+    _widths(ws, [8, 20] + [6, 10.5, 6, 8.5, 10, 10] * len(EXPECTED_KINDS) + [9, 8, 7, 13]
+            + [11] * len(ranking_headers(settings)))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{last}"
     print_setup.size_wrapped_rows(ws, first_row=1)  # the header's wrapped words too
     title = f"Tình hình tiếp nhận hồ sơ Chỉ số CCHC năm {settings.year}, ngày {today:%d/%m/%Y}"
@@ -319,11 +315,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
     sm = wb.create_sheet(SHEET_SUMMARY)
     put_text(sm.cell(1, 1), f"TÌNH HÌNH TIẾP NHẬN HỒ SƠ CHỈ SỐ CCHC NĂM {settings.year} — ngày {today:%d/%m/%Y}")
     sm.cell(1, 1).font = Font(bold=True, size=13)
-    summary_heads = ("Loại hồ sơ", "Hạn nộp", "Số đơn vị phải nộp", "Đã nhận", "Đúng hạn", "Đạt")
-    for c, h in enumerate(summary_heads, start=1):
-        cell = sm.cell(3, c)
-        put_text(cell, h)
-        cell.font, cell.fill = head_font, head_fill
+    _head(sm, 3, ("Loại hồ sơ", "Hạn nộp", "Số đơn vị phải nộp", "Đã nhận", "Đúng hạn", "Đạt"), head_font, head_fill)
     for r, ks in enumerate(summarize(units), start=4):
         put_text(sm.cell(r, 1), KIND_NAMES[ks.kind][:1].upper() + KIND_NAMES[ks.kind][1:])
         put_text(sm.cell(r, 2), settings.deadlines[KIND_DEADLINES[ks.kind]].wording())
@@ -335,8 +327,7 @@ def write_status(settings: Settings, today: dt.date | None = None, *, ledger: Le
     for i, (_key, text, _last) in enumerate(next_deadlines(settings, today), start=r + 1):
         put_text(sm.cell(i, 1), text)
     sm.freeze_panes = "A4"
-    for c, w in enumerate((60, 26, 18, 10, 10, 10), start=1):
-        sm.column_dimensions[get_column_letter(c)].width = w
+    _widths(sm, (60, 26, 18, 10, 10, 10))
     print_setup.apply_openpyxl(sm, print_setup.PrintSetup(nfc(f"{title} (tổng hợp)"), title_rows=(3, 3)))
 
     _problems_sheet(wb, units, head_font, head_fill, wrap, nfc(f"{title} (các lỗi, cảnh báo)"))
@@ -354,10 +345,7 @@ def _problems_sheet(wb, units: list[UnitStatus], head_font, head_fill, wrap, tit
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
     ws = wb.create_sheet(SHEET_PROBLEMS)
-    for c, h in enumerate(PROBLEM_HEADERS, start=1):
-        cell = ws.cell(1, c)
-        put_text(cell, h)
-        cell.font, cell.fill = head_font, head_fill
+    _head(ws, 1, PROBLEM_HEADERS, head_font, head_fill)
     r = 1
     for u in units:
         for k in EXPECTED_KINDS:
@@ -368,9 +356,25 @@ def _problems_sheet(wb, units: list[UnitStatus], head_font, head_fill, wrap, tit
                 ws.cell(r, 1).number_format = "@"
                 ws.cell(r, 6).alignment = wrap
     ws.freeze_panes = "A2"
-    for c, w in enumerate((10, 22, 16, 30, 10, 70, 24), start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
+    _widths(ws, (10, 22, 16, 30, 10, 70, 24))
     if r > 1:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(PROBLEM_HEADERS))}{r}"
     print_setup.size_wrapped_rows(ws, first_row=2)
     print_setup.apply_openpyxl(ws, print_setup.PrintSetup(title, landscape=True))
+
+
+def _head(ws, row: int, heads, font, fill, alignment=None) -> None:
+    """A sheet's header row: ``heads`` as text in ``font`` on ``fill``."""
+    for c, h in enumerate(heads, start=1):
+        cell = ws.cell(row, c)
+        put_text(cell, h)
+        cell.font, cell.fill = font, fill
+        if alignment is not None:
+            cell.alignment = alignment
+
+
+def _widths(ws, widths) -> None:
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w

@@ -67,7 +67,8 @@ def year_jobs(tmp_path_factory):
     ws = _ws(settings)
     with open_ledger(ws.ledger_path) as ledger:
         table = appraisal_table(ws, ledger)
-        jobs = gen._jobs(settings, "all", table, ledger.submissions.all(), True, dt.date(2021, 12, 20))
+        jobs = gen._jobs(settings, "all", table, ledger.submissions.all(), True,
+                         lambda kind, unit_code: dt.date(2021, 12, 20))
     first = {}
     for job in jobs:
         first.setdefault(job.kind, job)
